@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Atelier.Features.Accounts;
+
+public static class AccountsExtensions
+{
+    /// <summary>API callers: a valid bearer token.</summary>
+    public const string ApiUser = "api-user";
+
+    /// <summary>API callers with the Owner or Admin role.</summary>
+    public const string ApiAdmin = "api-admin";
+
+    /// <summary>Signed-in (cookie) Owner or Admin, for the server-rendered admin panel.</summary>
+    public const string SiteAdmin = "site-admin";
+
+    public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddScoped<AccountService>();
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/account/login";
+                o.LogoutPath = "/account/logout";
+                o.AccessDeniedPath = "/account/access-denied";
+                o.Cookie.Name = "atelier.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            })
+            .AddJwtBearer(o => o.MapInboundClaims = false);
+        // The signing key may live in the database, so it is read when the first token is checked, not at start-up.
+        services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiUser, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser())
+            .AddPolicy(ApiAdmin, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin))
+            .AddPolicy(SiteAdmin, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        AccountsApi.Map(api);
+        return app;
+    }
+
+    private sealed class JwtBearerSetup(SigningKeyProvider keys) : IPostConfigureOptions<JwtBearerOptions>
+    {
+        public void PostConfigure(string? name, JwtBearerOptions options)
+        {
+            if (name != JwtBearerDefaults.AuthenticationScheme)
+            {
+                return;
+            }
+            options.TokenValidationParameters = new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+            {
+                ValidIssuer = TokenService.Issuer,
+                ValidAudience = TokenService.Audience,
+                NameClaimType = Principal.NameType,
+                RoleClaimType = Principal.RoleType,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
+            };
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Atelier.Platform.Data;
+
+/// <summary>The one DbContext. Each feature contributes <see cref="IEntityTypeConfiguration{T}"/> classes.</summary>
+public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
+{
+    internal DbSet<Features.Accounts.User> Users => Set<Features.Accounts.User>();
+    internal DbSet<Features.Accounts.UserCode> UserCodes => Set<Features.Accounts.UserCode>();
+    internal DbSet<Features.Accounts.RefreshToken> RefreshTokens => Set<Features.Accounts.RefreshToken>();
+    internal DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
+    internal DbSet<StoredKey> Keys => Set<StoredKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDb).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every instant is UTC; SQLite hands values back as Unspecified, so mark them on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v.HasValue ? v.Value.ToUniversalTime() : v,
+        v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}
+
+/// <summary>A named secret shared by all instances: data-protection key ring entries and the JWT signing key.</summary>
+internal sealed class StoredKey
+{
+    public required string Name { get; set; }
+    public required string Value { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class StoredKeyConfiguration : IEntityTypeConfiguration<StoredKey>
+{
+    public void Configure(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<StoredKey> b)
+    {
+        b.ToTable("platform_keys");
+        b.HasKey(k => k.Name);
+        b.Property(k => k.Name).HasMaxLength(200);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Atelier.Platform.Http;
+
+/// <summary>
+/// Turns what goes wrong before or inside a handler into RFC 9457 problem details: unreadable bodies are the
+/// client's fault (4xx with the reason), anything else is logged and answered 500 without internals.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } =>
+                (400, "The request body is not valid JSON.", Describe(json)),
+            BadHttpRequestException bad when bad.StatusCode == 413 =>
+                (413, "The request body is too large.", bad.Message),
+            BadHttpRequestException bad =>
+                (bad.StatusCode, "The request could not be read.", bad.Message),
+            JsonException json => (400, "The request body is not valid JSON.", Describe(json)),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
+                (499, "Client closed request.", null),
+            _ => (500, "An unexpected error occurred.", null),
+        };
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+        if (context.Response.HasStarted)
+        {
+            return false;
+        }
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static string Describe(JsonException json) =>
+        json.Path is { Length: > 0 } path ? $"Invalid value at '{path}'." : "The JSON could not be parsed.";
+}
+
+/// <summary>Caps request bodies: JSON endpoints take at most <see cref="DefaultLimit"/> unless the endpoint says otherwise.</summary>
+internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
+{
+    public const long DefaultLimit = 1024 * 1024;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+            ?? DefaultLimit;
+        if (context.Request.ContentLength > limit)
+        {
+            return Results.Problem(statusCode: 413, title: "The request body is too large.",
+                detail: $"The limit for this endpoint is {limit} bytes.").ExecuteAsync(context);
+        }
+        var feature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false })
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+        return next(context);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.Options;
+using Atelier.Platform.Data;
+using Atelier.Platform.Email;
+using Atelier.Platform.Health;
+using Atelier.Platform.Http;
+using Atelier.Platform.Jobs;
+using Atelier.Platform.Telemetry;
+
+namespace Atelier.Platform;
+
+internal static class PlatformExtensions
+{
+    public static IHostApplicationBuilder AddPlatform(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AtelierOptions>().Bind(builder.Configuration.GetSection(AtelierOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AtelierOptions>, AtelierOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.AddTelemetry();
+        builder.AddData();
+        builder.AddJobs();
+        builder.AddEmail();
+        builder.AddAtelierHealth();
+        builder.AddRateLimits();
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Unreadable bodies become exceptions so the handler above can say what was wrong (400/413/415 problems).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddValidation();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowTrailingCommas = false);
+        services.AddRouting(o => o.LowercaseUrls = true);
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSetup>());
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Admin", Features.Accounts.AccountsExtensions.SiteAdmin);
+        });
+        services.AddResponseCompression(o =>
+        {
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/problem+json", "image/svg+xml"]);
+        });
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<AtelierOptions>>((o, atelier) =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            foreach (var network in atelier.Value.Proxy.KnownNetworks)
+            {
+                if (System.Net.IPNetwork.TryParse(network, out var parsed))
+                {
+                    o.KnownIPNetworks.Add(parsed);
+                }
+            }
+            o.KnownProxies.Add(IPAddress.IPv6Loopback);
+        });
+        services.AddDataProtection().SetApplicationName("atelier");
+        services.AddOptions<KeyManagementOptions>().Configure<IXmlRepository>((o, repository) => o.XmlRepository = repository);
+        return builder;
+    }
+
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<PrometheusExporter>(); // listen from the first request on
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseWhen(c => IsApi(c.Request.Path), api => api.UseStatusCodePages());
+        app.UseWhen(c => !IsApi(c.Request.Path), site => site.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseResponseCompression();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+
+        app.MapStaticAssets();
+        app.MapAtelierHealth();
+        app.MapMetrics();
+        app.MapOpenApi("/openapi/{documentName}.json").DisableRateLimiting();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "api/docs";
+            o.DocumentTitle = "Atelier API";
+            o.SwaggerEndpoint("/openapi/v1.json", "Atelier API v1");
+        });
+        app.MapRazorPages();
+        return app;
+    }
+
+    private static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi");
+}

@@ -1,0 +1,22 @@
+using Atelier.Features.Accounts;
+using Atelier.Features.Admin;
+using Atelier.Platform;
+using Atelier.Platform.Cli;
+
+return await AtelierCli.RunAsync(args,
+    builder =>
+    {
+        builder.AddPlatform();
+        builder.AddAccounts();
+        builder.AddAdmin();
+    },
+    app =>
+    {
+        app.UsePlatform();
+        var api = app.MapGroup("/api/v1");
+        app.MapAccounts(api);
+        app.MapAdmin(api);
+    });
+
+/// <summary>The entry point, named for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;
