@@ -1,0 +1,71 @@
+/// <reference types="vitest/config" />
+// Vite build for Atelier's front end.
+//
+// Output goes straight into the ASP.NET Core app's web root (src/Atelier/wwwroot/app, served as /app/...)
+// with FIXED file names: the server appends its own version hash (asp-append-version), so Vite must not.
+// Files in public/ (theme.js, a classic script loaded synchronously in <head>) are copied verbatim.
+//
+// To add a bundle (e.g. a React studio or chat), add it to `scripts` (emitted as /app/<name>.js, plus
+// /app/<name>.css if it imports CSS); a standalone stylesheet goes in `styles` (emitted as /app/<name>.css).
+// Code shared between scripts lands in /app/chunks/. Remember to add new source folders to the inputs in
+// src/Atelier/WebAssets.targets if they live outside web/src.
+import { resolve } from 'node:path';
+import tailwindcss from '@tailwindcss/vite';
+import { defineConfig } from 'vite';
+
+const root = import.meta.dirname;
+
+/** ES module entries: output name → source. */
+const scripts: Record<string, string> = {
+  site: 'src/site.ts', // theme toggle etc. for server-rendered pages
+};
+
+/** Stylesheet-only entries: output name → source. */
+const styles: Record<string, string> = {
+  site: 'src/site.css', // Tailwind build for server-rendered pages
+};
+
+// Stylesheet entries get a key prefix so they cannot clash with a script of the same name; assetFileNames
+// names them back by their source file.
+const input: Record<string, string> = {};
+const styleNameBySource = new Map<string, string>();
+for (const [name, source] of Object.entries(scripts)) {
+  input[name] = resolve(root, source);
+}
+for (const [name, source] of Object.entries(styles)) {
+  input[`style-${name}`] = resolve(root, source);
+  styleNameBySource.set(resolve(root, source), name);
+}
+
+export default defineConfig({
+  root,
+  base: '/app/',
+  publicDir: resolve(root, 'public'),
+  plugins: [tailwindcss()],
+  build: {
+    outDir: resolve(root, '../src/Atelier/wwwroot/app'),
+    emptyOutDir: true,
+    manifest: false,
+    sourcemap: false,
+    rolldownOptions: {
+      input,
+      output: {
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name].js',
+        assetFileNames: (asset) => {
+          for (const original of asset.originalFileNames) {
+            const style = styleNameBySource.get(resolve(root, original));
+            if (style !== undefined) {
+              return `${style}.css`;
+            }
+          }
+          return 'assets/[name][extname]';
+        },
+      },
+    },
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});
