@@ -13,7 +13,9 @@ return await AtelierCli.RunAsync(args,
     app =>
     {
         app.UsePlatform();
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         app.MapAccounts(api);
         app.MapAdmin(api);
     });

@@ -42,9 +42,11 @@ internal static class AccountsApi
         auth.MapPost("/forgot-password", ForgotAsync).WithSummary("Email a password-reset link.");
         auth.MapPost("/reset-password", ResetAsync).WithSummary("Set a new password with the code from the email.");
 
-        var me = api.MapGroup("/me").WithTags("Profile").RequireAuthorization(AccountsExtensions.ApiUser);
-        me.MapGet("/", GetMeAsync).WithSummary("The signed-in user's profile.");
-        me.MapPatch("/", UpdateMeAsync).WithSummary("Change the display name.");
+        // Mapped on the API group itself: a "/me" sub-group would give the route a trailing slash ("/api/v1/me/").
+        api.MapGet("/me", GetMeAsync).WithTags("Profile").WithSummary("The signed-in user's profile.")
+            .RequireAuthorization(AccountsExtensions.ApiUser).ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapPatch("/me", UpdateMeAsync).WithTags("Profile").WithSummary("Change the display name.")
+            .RequireAuthorization(AccountsExtensions.ApiUser).ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<Accepted> RegisterAsync(RegisterRequest request, AccountService accounts, CancellationToken ct)

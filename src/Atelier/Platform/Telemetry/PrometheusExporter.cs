@@ -17,12 +17,17 @@ public sealed class PrometheusExporter : IDisposable
     private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), Series> _series = new();
     private readonly HashSet<string> _meters;
 
-    public PrometheusExporter(IEnumerable<string> meters)
+    /// <param name="meters">Names of the meters to export.</param>
+    /// <param name="scope">
+    /// The host's <see cref="IMeterFactory"/>: meters it created carry it as their scope, so a second host in the same
+    /// process (as in tests) does not mix its figures in. Process-wide meters (runtime) have no scope and are always taken.
+    /// </param>
+    public PrometheusExporter(IEnumerable<string> meters, object? scope = null)
     {
         _meters = new HashSet<string>(meters, StringComparer.Ordinal);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (_meters.Contains(instrument.Meter.Name))
+            if (_meters.Contains(instrument.Meter.Name) && (instrument.Meter.Scope is null || scope is null || ReferenceEquals(instrument.Meter.Scope, scope)))
             {
                 listener.EnableMeasurementEvents(instrument);
             }

@@ -29,7 +29,7 @@ internal static class TelemetryExtensions
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
         }
-        builder.Services.AddSingleton(_ => new PrometheusExporter(Meters));
+        builder.Services.AddSingleton(sp => new PrometheusExporter(Meters, sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         return builder;
     }
 
@@ -37,7 +37,6 @@ internal static class TelemetryExtensions
     {
         app.MapGet("/metrics", async (PrometheusExporter exporter, IDbContextFactory<AppDb> dbFactory, CancellationToken ct) =>
         {
-            // Force the exporter to be created at start-up so histograms cover every request, not just those after the first scrape.
             var text = new StringBuilder(exporter.Scrape());
             try
             {
