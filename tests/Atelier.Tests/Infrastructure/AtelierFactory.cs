@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 
 [assembly: AssemblyFixture(typeof(Atelier.Tests.Infrastructure.PostgresLifetime))]
@@ -60,6 +61,12 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(Settings()));
+        builder.ConfigureTestServices(ConfigureServices);
+    }
+
+    /// <summary>Extra services for a test host (e.g. job handlers that only tests need).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public override async ValueTask DisposeAsync()
@@ -122,6 +129,26 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
         var match = Regex.Match(mail, @"http://atelier\.test/account/confirm-email\?userId=([0-9a-f-]{36})&code=([A-Za-z0-9_%-]+)");
         match.Success.ShouldBeTrue($"no confirmation link in: {mail}");
         return (match.Groups[1].Value, Uri.UnescapeDataString(match.Groups[2].Value));
+    }
+
+    /// <summary>A client that does not follow redirects, to see where pages send people.</summary>
+    public HttpClient CreatePageClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>Reads the antiforgery token of the first form on a page.</summary>
+    public static string AntiforgeryToken(string html)
+    {
+        var match = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
+        match.Success.ShouldBeTrue("the page has no antiforgery token");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>GETs a page and posts its form back with the given fields (and its antiforgery token).</summary>
+    public static async Task<HttpResponseMessage> SubmitFormAsync(HttpClient client, string path, IDictionary<string, string> fields, string? postPath = null)
+    {
+        var page = await client.GetAsync(path);
+        page.EnsureSuccessStatusCode();
+        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = AntiforgeryToken(await page.Content.ReadAsStringAsync()) };
+        return await client.PostAsync(postPath ?? path, new FormUrlEncodedContent(form));
     }
 
     public HttpClient CreateClient(string accessToken)
