@@ -23,9 +23,15 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             JsonException json => (400, "The request body is not valid JSON.", Describe(json)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
                 (499, "Client closed request.", null),
+            _ when DatabaseUnavailable(exception) =>
+                (503, "The service is temporarily unavailable.", "The database cannot be reached right now; nothing was changed. Try again shortly."),
             _ => (500, "An unexpected error occurred.", null),
         };
-        if (status >= 500)
+        if (status == 503)
+        {
+            logger.LogWarning(exception, "Database unavailable for {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
         }
@@ -34,12 +40,38 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             return false;
         }
         context.Response.StatusCode = status;
+        if (status == 503)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>Connection-level database failures (server down, refusing connections, busy): the request may work again soon.</summary>
+    internal static bool DatabaseUnavailable(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case Npgsql.PostgresException pg:
+                    // 08 connection, 53 resources, 57 operator intervention, 55000 "database does not allow connections", 3D000 no such database.
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
+                        || pg.SqlState.StartsWith("57", StringComparison.Ordinal) || pg.SqlState is "55000" or "3D000";
+                case Npgsql.NpgsqlException:
+                    return true; // not a server error: the connection itself failed
+                case Microsoft.Data.Sqlite.SqliteException sqlite:
+                    return sqlite.SqliteErrorCode is 5 or 6 or 14; // BUSY, LOCKED, CANTOPEN
+                case TimeoutException:
+                    return true;
+            }
+        }
+        return false;
     }
 
     private static string Describe(JsonException json) =>

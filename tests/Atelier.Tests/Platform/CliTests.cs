@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace Atelier.Tests.Platform;
+
+/// <summary>The real executable's command line, run as a process the way an operator runs it.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "atelier-cli-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_data))
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "atelier.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public static TheoryData<string> Providers => new() { "Sqlite", "Postgres" };
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Migrate_ThenCreateOwner_ThenSecondOwnerIsRefused(string provider)
+    {
+        var config = new List<string> { "--Atelier:DataPath", _data, "--Atelier:Database:Provider", provider };
+        if (provider == "Postgres")
+        {
+            config.AddRange(["--ConnectionStrings:Atelier", await (await PostgresServer.GetAsync()).CreateDatabaseAsync()]);
+        }
+
+        var migrate = await RunAsync(["migrate", .. config]);
+        migrate.Code.ShouldBe(0, migrate.Err);
+        migrate.Out.ShouldContain("Applied 1 migration(s): 20261121000000_Initial");
+        (await RunAsync(["migrate", .. config])).Out.ShouldContain("The database is up to date.");
+
+        var owner = await RunAsync(["create-owner", "--email", "cli@example.org", "--password", "cli password 1", "--name", "Cli", .. config]);
+        owner.Code.ShouldBe(0, owner.Err);
+        owner.Out.ShouldContain("Owner cli@example.org created");
+
+        var second = await RunAsync(["create-owner", "--email", "other@example.org", "--password", "cli password 2", .. config]);
+        second.Code.ShouldBe(1);
+        second.Err.ShouldContain("An owner already exists.");
+    }
+
+    [Fact]
+    public async Task CreateOwner_WithoutPassword_ExplainsWhatIsMissing()
+    {
+        var result = await RunAsync("create-owner", "--email", "x@example.org", "--Atelier:DataPath", _data);
+        result.Code.ShouldBe(2);
+        result.Err.ShouldContain("--password");
+    }
+
+    [Theory]
+    [InlineData("--Atelier:Database:Provider", "Postgres", "ConnectionStrings:Atelier is required")]
+    [InlineData("--Atelier:PublicUrl", "not a url", "Atelier:PublicUrl must be an absolute http(s) URL")]
+    [InlineData("--Atelier:Database:Provider", "Oracle", "Atelier:Database:Provider")]
+    [InlineData("--Atelier:Auth:SigningKey", "c2hvcnQ=", "Atelier:Auth:SigningKey must be base64 of at least 32 bytes")]
+    public async Task BadConfiguration_StopsWithAClearMessage(string key, string value, string message)
+    {
+        var result = await RunAsync("migrate", "--Atelier:DataPath", _data, key, value);
+        result.Code.ShouldBe(2);
+        result.Err.ShouldContain("Atelier cannot start: the configuration is not valid.");
+        result.Err.ShouldContain(message);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_PrintsUsage()
+    {
+        var result = await RunAsync("frobnicate");
+        result.Code.ShouldBe(2);
+        result.Err.ShouldContain("Usage: atelier");
+        (await RunAsync("help")).Out.ShouldContain("create-owner --email");
+    }
+}
