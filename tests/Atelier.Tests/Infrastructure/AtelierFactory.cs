@@ -60,6 +60,9 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Outside Development the host only looks in the content root's wwwroot; the test host's content root is the
+        // project folder, so point it at the build's static web assets (the front end) explicitly.
+        builder.UseStaticWebAssets();
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(Settings()));
         builder.ConfigureTestServices(ConfigureServices);
     }
