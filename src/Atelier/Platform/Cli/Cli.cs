@@ -44,6 +44,12 @@ internal static class AtelierCli
         try
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = rest });
+            // Our default address, unless any of the standard ways (--urls, ASPNETCORE_URLS, *_HTTP_PORTS) says otherwise.
+            if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+                && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+            {
+                builder.WebHost.UseUrls("http://localhost:8080");
+            }
             configure(builder);
             app = builder.Build();
             // Resolve the options now so a bad configuration stops here with every problem listed.
