@@ -60,7 +60,6 @@ internal static class PlatformExtensions
                     o.KnownIPNetworks.Add(parsed);
                 }
             }
-            o.KnownProxies.Add(IPAddress.IPv6Loopback);
         });
         services.AddDataProtection().SetApplicationName("atelier");
         services.AddOptions<KeyManagementOptions>().Configure<IXmlRepository>((o, repository) => o.XmlRepository = repository);

@@ -85,6 +85,54 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_ListensWhereToldMigratesServesAndStopsGracefullyOnSigterm()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "atelier.dll"), "--urls", $"http://127.0.0.1:{port}", "--Atelier:DataPath", _data })
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            HttpResponseMessage? ready = null;
+            for (var i = 0; i < 150 && ready?.StatusCode != HttpStatusCode.OK; i++)
+            {
+                await Task.Delay(200);
+                try
+                {
+                    ready = await http.GetAsync("/health/ready");
+                }
+                catch (HttpRequestException)
+                {
+                }
+            }
+            ready.ShouldNotBeNull("the server never answered");
+            ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await http.GetStringAsync("/setup")).ShouldContain("Create owner");
+            File.Exists(Path.Combine(_data, "atelier.db")).ShouldBeTrue();
+        }
+        finally
+        {
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        await process.WaitForExitAsync(timeout.Token);
+        process.ExitCode.ShouldBe(0, await stderr);
+        (await stdout).ShouldContain("Application is shutting down");
+    }
+
+    [Fact]
     public async Task UnknownCommand_PrintsUsage()
     {
         var result = await RunAsync("frobnicate");
