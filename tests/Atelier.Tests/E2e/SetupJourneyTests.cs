@@ -29,7 +29,7 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
 {
     private static readonly string Chromium = Environment.GetEnvironmentVariable("ATELIER_CHROMIUM") ?? "/usr/bin/chromium";
 
-    private static async Task<(IPlaywright, IBrowser)> LaunchAsync()
+    internal static async Task<(IPlaywright, IBrowser)> LaunchAsync()
     {
         File.Exists(Chromium).ShouldBeTrue($"browser tests need Chromium at {Chromium} (apt-get install chromium)");
         var playwright = await Playwright.CreateAsync();
@@ -127,13 +127,9 @@ public sealed class ApiDocsPageTests(BrowserApp app) : IClassFixture<BrowserApp>
     [Fact]
     public async Task ApiDocs_RendersTheInteractiveReference_UnderTheContentSecurityPolicy()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("ATELIER_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        var (playwright, browser) = await SetupJourneyTests.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseUrl });
         var errors = new List<string>();
         page.Console += (_, m) =>

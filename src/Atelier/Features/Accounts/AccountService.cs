@@ -92,13 +92,19 @@ internal sealed class AccountService(
         }
     }
 
-    private async Task SendConfirmationAsync(User user, CancellationToken ct)
+    private Task SendConfirmationAsync(User user, CancellationToken ct) =>
+        SendCodeLinkAsync(user, ConfirmEmailPurpose, ConfirmCodeLifetime, code => $"/account/confirm-email?userId={user.Id}&code={code}",
+            "Confirm your email address",
+            link => $"Please confirm your Atelier account by opening this link:\n\n{link}\n\n"
+                + "The link is valid for two days. If you did not register, ignore this message.\n", ct);
+
+    /// <summary>Mails a link carrying a new one-time code (stored hashed) for <paramref name="purpose"/>.</summary>
+    private async Task SendCodeLinkAsync(User user, string purpose, TimeSpan lifetime, Func<string, string> pathWithCode,
+        string subject, Func<string, string> text, CancellationToken ct)
     {
-        var code = await NewCodeAsync(user.Id, ConfirmEmailPurpose, ConfirmCodeLifetime, ct);
-        var link = $"{O.PublicUrl.TrimEnd('/')}/account/confirm-email?userId={user.Id}&code={Uri.EscapeDataString(code)}";
-        mail.Enqueue(db, new EmailMessage(user.Email, "Confirm your email address",
-            $"Hello {user.DisplayName},\n\nPlease confirm your Atelier account by opening this link:\n\n{link}\n\n"
-            + "The link is valid for two days. If you did not register, ignore this message.\n", link));
+        var code = await NewCodeAsync(user.Id, purpose, lifetime, ct);
+        var link = O.PublicUrl.TrimEnd('/') + pathWithCode(Uri.EscapeDataString(code));
+        mail.Enqueue(db, new EmailMessage(user.Email, subject, $"Hello {user.DisplayName},\n\n{text(link)}", link));
         await db.SaveChangesAsync(ct);
     }
 
@@ -224,12 +230,10 @@ internal sealed class AccountService(
         {
             return;
         }
-        var code = await NewCodeAsync(user.Id, ResetPasswordPurpose, ResetCodeLifetime, ct);
-        var link = $"{O.PublicUrl.TrimEnd('/')}/account/reset-password?email={Uri.EscapeDataString(user.Email)}&code={Uri.EscapeDataString(code)}";
-        mail.Enqueue(db, new EmailMessage(user.Email, "Reset your password",
-            $"Hello {user.DisplayName},\n\nTo choose a new Atelier password, open this link:\n\n{link}\n\n"
-            + "The link is valid for two hours. If you did not ask for it, ignore this message; your password stays as it is.\n", link));
-        await db.SaveChangesAsync(ct);
+        await SendCodeLinkAsync(user, ResetPasswordPurpose, ResetCodeLifetime,
+            code => $"/account/reset-password?email={Uri.EscapeDataString(user.Email)}&code={code}", "Reset your password",
+            link => $"To choose a new Atelier password, open this link:\n\n{link}\n\n"
+                + "The link is valid for two hours. If you did not ask for it, ignore this message; your password stays as it is.\n", ct);
     }
 
     /// <summary>Sets a new password with a reset code; every refresh token of the user stops working.</summary>
