@@ -32,7 +32,13 @@ internal static class PlatformExtensions
         builder.AddRateLimits();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier));
+        {
+            c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier);
+            if (c.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                CamelCaseErrorKeys(validation);
+            }
+        });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // Unreadable bodies become exceptions so the handler above can say what was wrong (400/413/415 problems).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -93,6 +99,22 @@ internal static class PlatformExtensions
         });
         app.MapRazorPages();
         return app;
+    }
+
+    /// <summary>
+    /// Validation names fields as the C# members are named ("DisplayName"); clients send and read JSON ("displayName"),
+    /// so the keys follow the JSON naming (dotnet/aspnetcore#61764).
+    /// </summary>
+    private static void CamelCaseErrorKeys(HttpValidationProblemDetails validation)
+    {
+        var renamed = validation.Errors.ToDictionary(
+            e => string.Join('.', e.Key.Split('.').Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName)),
+            e => e.Value);
+        validation.Errors.Clear();
+        foreach (var (key, messages) in renamed)
+        {
+            validation.Errors[key] = messages;
+        }
     }
 
     private static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi");
