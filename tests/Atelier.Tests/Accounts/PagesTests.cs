@@ -40,6 +40,10 @@ public abstract class PagesTests(AtelierFactory app)
         html.ShouldContain("20261121000000_Initial");
         html.ShouldContain("pickup folder");
 
+        var jobs = await (await client.GetAsync("/admin/jobs?status=succeeded")).Content.ReadAsStringAsync();
+        jobs.ShouldContain("Background jobs");
+        (await client.GetAsync("/admin/jobs?status=bogus")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
         (await client.GetAsync("/setup")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await app.CreatePageClient().GetAsync("/setup")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await (await client.GetAsync("/")).Content.ReadAsStringAsync()).ShouldNotContain("href=\"/setup\"");

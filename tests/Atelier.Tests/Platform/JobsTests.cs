@@ -97,6 +97,22 @@ public abstract class JobsTests(JobsTests.App app)
         (await admin.PostAsync($"/api/v1/admin/jobs/{id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         await WaitForAsync(id, JobStatus.Dead);
         FlakyJob.Attempts[payload.Id].Count.ShouldBe(6);
+
+        // The admin panel shows it and retries it too (cookie sign-in, antiforgery-protected form).
+        var panel = app.CreatePageClient();
+        (await AtelierFactory.SubmitFormAsync(panel, "/account/login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = "owner@atelier.test", ["Input.Password"] = "owner password 1",
+        })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = await (await panel.GetAsync("/admin/jobs?status=dead")).Content.ReadAsStringAsync();
+        page.ShouldContain("planned failure 6");
+        var retried = await panel.PostAsync($"/admin/jobs?handler=Retry&id={id}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AtelierFactory.AntiforgeryToken(page),
+        }));
+        (await retried.Content.ReadAsStringAsync()).ShouldContain("The job is back in the queue.");
+        await WaitForAsync(id, JobStatus.Dead);
+        FlakyJob.Attempts[payload.Id].Count.ShouldBe(9);
         (await admin.PostAsync($"/api/v1/admin/jobs/{Guid.NewGuid()}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 

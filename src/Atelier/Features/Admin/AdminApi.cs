@@ -53,6 +53,52 @@ internal sealed class SystemStatusReader(AppDb db, IOptions<AtelierOptions> opti
     }
 }
 
+/// <summary>The job queue as admins see it: listing (newest first, keyset-paged) and putting dead jobs back.</summary>
+internal sealed class JobAdmin(AppDb db, JobQueue queue, TimeProvider time)
+{
+    /// <summary>A page of jobs, or null when the status or cursor is not one of ours.</summary>
+    public async Task<Page<JobDto>?> ListAsync(string? status, PageRequest page, CancellationToken ct)
+    {
+        var query = db.Jobs.AsNoTracking();
+        if (status is not null)
+        {
+            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
+            {
+                return null;
+            }
+            query = query.Where(j => j.Status == s);
+        }
+        if (page.Cursor is not null)
+        {
+            if (!Keyset.TryDecode(page.Cursor, out var key, out var id))
+            {
+                return null;
+            }
+            query = query.Where(j => j.CreatedAt < key || (j.CreatedAt == key && j.Id < id));
+        }
+        var rows = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(page.Take + 1)
+            .Select(j => new JobDto(j.Id, j.Kind, j.Status.ToString(), j.Attempts, j.MaxAttempts, j.RunAt, j.CreatedAt, j.CompletedAt, j.LastError))
+            .ToListAsync(ct);
+        return Keyset.ToPage(rows, page.Take, j => (j.CreatedAt, j.Id));
+    }
+
+    /// <summary>Puts a dead-lettered job back in the queue with a fresh set of attempts.</summary>
+    public async Task<bool> RetryAsync(Guid id, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var updated = await db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Dead).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, JobStatus.Pending)
+            .SetProperty(j => j.Attempts, 0)
+            .SetProperty(j => j.RunAt, now)
+            .SetProperty(j => j.CompletedAt, (DateTime?)null), ct);
+        if (updated > 0)
+        {
+            queue.Wake();
+        }
+        return updated > 0;
+    }
+}
+
 internal static class AdminApi
 {
     public static void Map(RouteGroupBuilder api)
@@ -111,43 +157,11 @@ internal static class AdminApi
 
     private static async Task<Results<Ok<Page<JobDto>>, ProblemHttpResult>> ListJobsAsync(
         [AsParameters] PageRequest page, [AllowedValues(null, "pending", "running", "succeeded", "dead")] string? status,
-        AppDb db, CancellationToken ct)
-    {
-        var query = db.Jobs.AsNoTracking();
-        if (status is not null)
-        {
-            var s = Enum.Parse<JobStatus>(status, ignoreCase: true);
-            query = query.Where(j => j.Status == s);
-        }
-        if (page.Cursor is not null)
-        {
-            if (!Keyset.TryDecode(page.Cursor, out var key, out var id))
-            {
-                return BadCursor();
-            }
-            query = query.Where(j => j.CreatedAt < key || (j.CreatedAt == key && j.Id < id));
-        }
-        var rows = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(page.Take + 1)
-            .Select(j => new JobDto(j.Id, j.Kind, j.Status.ToString(), j.Attempts, j.MaxAttempts, j.RunAt, j.CreatedAt, j.CompletedAt, j.LastError))
-            .ToListAsync(ct);
-        return TypedResults.Ok(Keyset.ToPage(rows, page.Take, j => (j.CreatedAt, j.Id)));
-    }
+        JobAdmin jobs, CancellationToken ct) =>
+        await jobs.ListAsync(status, page, ct) is { } result ? TypedResults.Ok(result) : BadCursor();
 
-    private static async Task<Results<NoContent, NotFound>> RetryJobAsync(Guid id, AppDb db, JobQueue queue, TimeProvider time, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var updated = await db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Dead).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, JobStatus.Pending)
-            .SetProperty(j => j.Attempts, 0)
-            .SetProperty(j => j.RunAt, now)
-            .SetProperty(j => j.CompletedAt, (DateTime?)null), ct);
-        if (updated == 0)
-        {
-            return TypedResults.NotFound();
-        }
-        queue.Wake();
-        return TypedResults.NoContent();
-    }
+    private static async Task<Results<NoContent, NotFound>> RetryJobAsync(Guid id, JobAdmin jobs, CancellationToken ct) =>
+        await jobs.RetryAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static ProblemHttpResult BadCursor() =>
         TypedResults.Problem(statusCode: 400, title: "The cursor is not valid.", detail: "Use the nextCursor of a previous page.");
@@ -158,6 +172,7 @@ public static class AdminExtensions
     public static IHostApplicationBuilder AddAdmin(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<SystemStatusReader>();
+        builder.Services.AddScoped<JobAdmin>();
         return builder;
     }
 
