@@ -56,4 +56,33 @@ public sealed class RateLimitTests(RateLimitTests.App app) : IClassFixture<RateL
         other.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.9");
         (await other.GetAsync("/api/v1/admin/status")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task GlobalLimit_CountsSignedInUsersByAccount_NotByTheirAddress()
+    {
+        // Two API users behind the same address (one office, one NAT) each get their own allowance.
+        var shared = "203.0.113.200";
+        async Task<Tokens> UserAsync(string setupAddress)
+        {
+            var setup = app.CreateClient(); // registering takes three auth calls: each user from its own address
+            setup.DefaultRequestHeaders.Add("X-Forwarded-For", setupAddress);
+            return await app.RegisterConfirmedAsync(setup, $"user-{Guid.NewGuid():N}@example.org");
+        }
+        var first = await UserAsync("198.51.100.77");
+        var second = await UserAsync("198.51.100.78");
+
+        var a = app.CreateClient(first.AccessToken);
+        a.DefaultRequestHeaders.Add("X-Forwarded-For", shared);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 41; i++)
+        {
+            statuses.Add((await a.GetAsync("/api/v1/me")).StatusCode);
+        }
+        statuses.Take(40).ShouldAllBe(s => s == HttpStatusCode.OK);
+        statuses[40].ShouldBe(HttpStatusCode.TooManyRequests);
+
+        var b = app.CreateClient(second.AccessToken);
+        b.DefaultRequestHeaders.Add("X-Forwarded-For", shared);
+        (await b.GetAsync("/api/v1/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
 }

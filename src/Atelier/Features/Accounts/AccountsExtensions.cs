@@ -16,6 +16,8 @@ public static class AccountsExtensions
     /// <summary>Signed-in (cookie) Owner or Admin, for the server-rendered admin panel.</summary>
     public const string SiteAdmin = "site-admin";
 
+    private const string SignedIn = "signed-in";
+
     public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -24,7 +26,12 @@ public static class AccountsExtensions
         services.AddSingleton<TokenService>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        // Requests carrying a bearer token are authenticated by it (so limits and logs know the user); others by cookie.
+        services.AddAuthentication(SignedIn)
+            .AddPolicyScheme(SignedIn, "Bearer token or cookie", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
                 o.LoginPath = "/account/login";
