@@ -200,7 +200,7 @@ http {
     default_type application/octet-stream;
     server {
         listen 127.0.0.1:$NGINX_PORT;
-        root $OUT/nginx/html;
+        root "$OUT/nginx/html";
     }
 }
 EOF
@@ -229,45 +229,53 @@ cpu_ticks() { # total user+system ticks of a process and its direct children (ng
     done
     echo "$total"
 }
-machine_ticks() { # busy and total ticks summed over all CPUs
+machine_ticks() { # ticks summed over all CPUs: "busy steal total"; busy = user+nice+system+irq+softirq
     local _cpu user nice system idle iowait irq softirq steal _rest
     read -r _cpu user nice system idle iowait irq softirq steal _rest </proc/stat
-    echo "$((user + nice + system + irq + softirq + steal)) $((user + nice + system + idle + iowait + irq + softirq + steal))"
+    echo "$((user + nice + system + irq + softirq)) $steal $((user + nice + system + idle + iowait + irq + softirq + steal))"
 }
 children_seconds() { # file written by the times builtin: user+system CPU seconds of this shell's finished children
     awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%.3f", t }' "$1"
 }
-busy_cores() { # m0 busy, m0 total, m1 busy, m1 total
-    awk -v b="$(($3 - $1))" -v t="$(($4 - $2))" -v n="$NPROC" 'BEGIN { printf "%.2f", (t > 0 ? n * b / t : 0) }'
+cores() { # tick delta, total-tick delta (all CPUs): average cores
+    awk -v d="$1" -v t="$2" -v n="$NPROC" 'BEGIN { printf "%.2f", (t > 0 ? n * d / t : 0) }'
 }
+clamp0() { awk -v x="$1" 'BEGIN { printf "%.2f", (x < 0 ? 0 : x) }'; }
 
-# How busy is the machine before we load it? Another build or test run on it skews every number.
-read -r q0b q0t <<<"$(machine_ticks)"; sleep 3; read -r q1b q1t <<<"$(machine_ticks)"
-IDLE_BEFORE="$(busy_cores "$q0b" "$q0t" "$q1b" "$q1t")"
-if awk -v c="$IDLE_BEFORE" 'BEGIN { exit !(c > 0.2) }'; then
-    log "WARNING: the machine was already using $IDLE_BEFORE of $NPROC CPUs before the benchmark; results will be low and noisy"
+# How busy is the machine before we load it (the servers' own CPU left out)? Another build or test run on the
+# same machine skews every number.
+s0="$(($(cpu_ticks "$ATELIER_PID") + $(cpu_ticks "$NGINX_PID")))"; read -r u0 st0 t0 <<<"$(machine_ticks)"
+sleep 3
+s1="$(($(cpu_ticks "$ATELIER_PID") + $(cpu_ticks "$NGINX_PID")))"; read -r u1 st1 t1 <<<"$(machine_ticks)"
+SERVERS_IDLE="$(awk -v d="$((s1 - s0))" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d / hz / 3 }')"
+OTHER_IDLE="$(clamp0 "$(awk -v m="$(cores "$((u1 - u0))" "$((t1 - t0))")" -v s="$SERVERS_IDLE" 'BEGIN { print m - s }')")"
+if awk -v c="$OTHER_IDLE" 'BEGIN { exit !(c > 0.2) }'; then
+    log "WARNING: other processes were using $OTHER_IDLE of $NPROC CPUs before the benchmark; results will be low and noisy"
 fi
 
 WRK_BASE=(wrk "-t$THREADS" "-c$CONNECTIONS" "-d${DURATION}s" --latency)
-declare -a NAMES=() FILES=() SERVER_CPU=() WRK_CPU=() OTHER_CPU=()
+declare -a NAMES=() FILES=() SERVER_CPU=() WRK_CPU=() OTHER_CPU=() STEAL_CPU=() BUSY_CPU=()
 run_target() { # name, server pid, url, [header]
     local name="$1" pid="$2" url="$3" header="${4:-}" file="$OUT/wrk-${#NAMES[@]}.txt"
-    local args=() s0 s1 w0 w1 m0b m0t m1b m1t t0 t1 wall machine
+    local args=() s0 s1 w0 w1 u0 u1 st0 st1 t0 t1 c0 c1 wall
     [[ -n "$header" ]] && args=(-H "$header")
     log "warm-up ${WARMUP}s: $name"
     wrk "-t$THREADS" "-c$CONNECTIONS" "-d${WARMUP}s" "${args[@]}" "$url" >/dev/null
     log "measuring ${DURATION}s: $name"
-    times >"$OUT/times0.txt"; s0="$(cpu_ticks "$pid")"; read -r m0b m0t <<<"$(machine_ticks)"; t0="$(date +%s.%N)"
+    times >"$OUT/times0.txt"; s0="$(cpu_ticks "$pid")"; read -r u0 st0 t0 <<<"$(machine_ticks)"; c0="$(date +%s.%N)"
     "${WRK_BASE[@]}" "${args[@]}" "$url" >"$file"
-    t1="$(date +%s.%N)"; read -r m1b m1t <<<"$(machine_ticks)"; s1="$(cpu_ticks "$pid")"; times >"$OUT/times1.txt"
+    c1="$(date +%s.%N)"; read -r u1 st1 t1 <<<"$(machine_ticks)"; s1="$(cpu_ticks "$pid")"; times >"$OUT/times1.txt"
     # wrk's CPU time: the times builtin (run in this shell, not a subshell) counts finished children.
     w0="$(children_seconds "$OUT/times0.txt")"; w1="$(children_seconds "$OUT/times1.txt")"
-    wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
-    machine="$(busy_cores "$m0b" "$m0t" "$m1b" "$m1t")"
+    wall="$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f", b - a }')"
     NAMES+=("$name"); FILES+=("$file")
     SERVER_CPU+=("$(awk -v d="$((s1 - s0))" -v hz="$CLK_TCK" -v s="$wall" 'BEGIN { printf "%.2f", d / hz / s }')")
     WRK_CPU+=("$(awk -v a="$w0" -v b="$w1" -v s="$wall" 'BEGIN { printf "%.2f", (b - a) / s }')")
-    OTHER_CPU+=("$(awk -v m="$machine" -v a="${SERVER_CPU[-1]}" -v b="${WRK_CPU[-1]}" 'BEGIN { o = m - a - b; printf "%.2f", (o < 0 ? 0 : o) }')")
+    BUSY_CPU+=("$(cores "$((u1 - u0))" "$((t1 - t0))")")
+    STEAL_CPU+=("$(cores "$((st1 - st0))" "$((t1 - t0))")")
+    # A process's system time includes the interrupt work done while it ran (loopback TCP), so what is left
+    # is other processes plus kernel work charged to no process.
+    OTHER_CPU+=("$(clamp0 "$(awk -v m="${BUSY_CPU[-1]}" -v a="${SERVER_CPU[-1]}" -v b="${WRK_CPU[-1]}" 'BEGIN { print m - a - b }')")")
 }
 
 run_target "nginx, static file (${#HEALTH_BODY} bytes)" "$NGINX_PID" "$NGINX_URL/health.json"
@@ -308,11 +316,10 @@ ASPNET_RUNTIME="$(dotnet --list-runtimes | awk '/^Microsoft.AspNetCore.App 10\./
     echo "- $WRK_VERSION, on the same machine as the servers; all traffic over 127.0.0.1"
     echo "- Command for each target (after a ${WARMUP} s warm-up run with the same -t/-c):"
     echo "  \`${WRK_BASE[*]} URL\`, with \`-H \"Authorization: Bearer <token>\"\` for /api/v1/me"
+    echo "- Other processes' CPU just before the runs (3 s sample, servers idle): $OTHER_IDLE of $NPROC cores"
     echo
-    echo "- CPU in use before the runs (3 s sample, servers idle): $IDLE_BEFORE of $NPROC cores"
-    echo
-    echo "| target | req/s | p50 | p90 | p99 | errors | ratio to nginx | CPU: server | CPU: wrk | CPU: other processes |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| target | req/s | p50 | p90 | p99 | errors | ratio to nginx |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     for i in "${!NAMES[@]}"; do
         f="${FILES[$i]}"
         rps="$(wrk_field "$f" rps)"
@@ -324,13 +331,21 @@ ASPNET_RUNTIME="$(dotnet --list-runtimes | awk '/^Microsoft.AspNetCore.App 10\./
             errors="$non2xx non-2xx/3xx, $socket socket"
         fi
         ratio="$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN { printf "%.2f×", (b > 0 ? a / b : 0) }')"
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${NAMES[$i]}" "$rps" \
-            "$(wrk_field "$f" p50)" "$(wrk_field "$f" p90)" "$(wrk_field "$f" p99)" "$errors" "$ratio" \
-            "${SERVER_CPU[$i]}" "${WRK_CPU[$i]}" "${OTHER_CPU[$i]}"
+        printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${NAMES[$i]}" "$rps" \
+            "$(wrk_field "$f" p50)" "$(wrk_field "$f" p90)" "$(wrk_field "$f" p99)" "$errors" "$ratio"
     done
     echo
-    echo "CPU columns: average cores in use during the measured run (of $NPROC), from /proc: the server (nginx master"
-    echo "and workers, or the Atelier process), wrk itself, and everything else on the machine."
+    echo "Where the CPU went during each measured run (average cores busy, of $NPROC), from /proc:"
+    echo
+    echo "| target | server | wrk | everything else | machine busy | steal |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+    for i in "${!NAMES[@]}"; do
+        printf '| %s | %s | %s | %s | %s | %s |\n' "${NAMES[$i]}" "${SERVER_CPU[$i]}" "${WRK_CPU[$i]}" \
+            "${OTHER_CPU[$i]}" "${BUSY_CPU[$i]}" "${STEAL_CPU[$i]}"
+    done
+    echo
+    echo "server and wrk include the kernel's TCP work done on their behalf; \"everything else\" is other processes"
+    echo "and kernel time charged to none, and should be near 0 on a quiet machine."
     echo
     echo "<details><summary>Raw wrk output</summary>"
     echo

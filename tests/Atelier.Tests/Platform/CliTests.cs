@@ -133,6 +133,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_OnATakenPort_SaysSoAndExits()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var result = await RunAsync("--urls", $"http://127.0.0.1:{port}", "--Atelier:DataPath", _data);
+        result.Code.ShouldBe(4);
+        result.Err.ShouldContain("Atelier cannot start: Failed to bind to address");
+        result.Err.ShouldNotContain("Unhandled exception");
+    }
+
+    [Fact]
     public async Task UnknownCommand_PrintsUsage()
     {
         var result = await RunAsync("frobnicate");

@@ -86,7 +86,16 @@ internal static class AtelierCli
                 {
                     return failed;
                 }
-                await app.RunAsync();
+                try
+                {
+                    await app.RunAsync();
+                }
+                catch (IOException ex) when (ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal) || ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+                {
+                    // Kestrel could not bind: the address is taken or not ours.
+                    await Console.Error.WriteLineAsync($"Atelier cannot start: {ex.Message}");
+                    return 4;
+                }
                 return 0;
         }
     }
