@@ -1,5 +1,6 @@
 using Atelier.Features.Accounts;
 using Atelier.Features.Admin;
+using Atelier.Features.Publishing;
 using Atelier.Platform;
 using Atelier.Platform.Cli;
 
@@ -9,6 +10,7 @@ return await AtelierCli.RunAsync(args,
         builder.AddPlatform();
         builder.AddAccounts();
         builder.AddAdmin();
+        builder.AddPublishing();
     },
     app =>
     {
@@ -18,6 +20,7 @@ return await AtelierCli.RunAsync(args,
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         app.MapAccounts(api);
         app.MapAdmin(api);
+        app.MapPublishing(api);
     });
 
 /// <summary>The entry point, named for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

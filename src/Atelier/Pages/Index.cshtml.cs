@@ -1,11 +1,19 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Atelier.Features.Accounts;
+using Atelier.Features.Publishing;
 
 namespace Atelier.Pages;
 
-internal sealed class IndexModel(AccountService accounts) : PageModel
+internal sealed class IndexModel(AccountService accounts, PostQueries posts) : PageModel
 {
     public bool HasOwner { get; private set; }
+    public IReadOnlyList<PostCard> Featured { get; private set; } = [];
+    public IReadOnlyList<PostCard> Recent { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => HasOwner = await accounts.OwnerExistsAsync(ct);
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        HasOwner = await accounts.OwnerExistsAsync(ct);
+        Featured = await posts.FeaturedAsync(6, ct);
+        Recent = (await posts.ListAsync(null, 10, null, null, ct))!.Items;
+    }
 }

@@ -17,18 +17,26 @@ internal static class AtelierCli
           migrate                   Apply pending database migrations and exit.
           create-owner --email E --password P [--name N]
                                     Create the owner account (only when none exists).
+          import-vault PATH [--name NAME] [--publish frontmatter|all|folders] [--folders a,b]
+                                    Import an Obsidian vault folder (again: only changes apply).
           help                      Show this text.
 
         Any configuration key can be given as an option, e.g. --urls http://0.0.0.0:8080
         --Atelier:DataPath /var/lib/atelier --Atelier:Database:Provider Postgres.
         """;
 
-    private static readonly string[] Verbs = ["serve", "migrate", "create-owner", "help"];
+    private static readonly string[] Verbs = ["serve", "migrate", "create-owner", "import-vault", "help"];
 
     public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
         var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        // A verb's positional argument (import-vault PATH) is not configuration.
+        var positional = rest.Length > 0 && !rest[0].StartsWith('-') ? rest[0] : null;
+        if (positional is not null)
+        {
+            rest = rest[1..];
+        }
         if (verb is "help" or "--help" || args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(Usage);
@@ -80,6 +88,12 @@ internal static class AtelierCli
                     return code;
                 }
                 return await CreateOwnerAsync(app);
+            case "import-vault":
+                if (await MigrateAsync(app, print: false) is var failedImport && failedImport != 0)
+                {
+                    return failedImport;
+                }
+                return await Features.Publishing.PublishingExtensions.ImportVaultCommandAsync(app.Services, app.Configuration, positional);
             default:
                 map(app);
                 if (options.Database.MigrateOnStartup && await MigrateAsync(app, print: false) is var failed && failed != 0)

@@ -11,6 +11,13 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     internal DbSet<Features.Accounts.RefreshToken> RefreshTokens => Set<Features.Accounts.RefreshToken>();
     internal DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
     internal DbSet<StoredKey> Keys => Set<StoredKey>();
+    internal DbSet<Features.Publishing.Post> Posts => Set<Features.Publishing.Post>();
+    internal DbSet<Features.Publishing.PostTag> PostTags => Set<Features.Publishing.PostTag>();
+    internal DbSet<Features.Publishing.PostLink> PostLinks => Set<Features.Publishing.PostLink>();
+    internal DbSet<Features.Publishing.Redirect> Redirects => Set<Features.Publishing.Redirect>();
+    internal DbSet<Features.Publishing.Asset> Assets => Set<Features.Publishing.Asset>();
+    internal DbSet<Features.Publishing.Vault> Vaults => Set<Features.Publishing.Vault>();
+    internal DbSet<Features.Publishing.VaultImport> VaultImports => Set<Features.Publishing.VaultImport>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDb).Assembly);

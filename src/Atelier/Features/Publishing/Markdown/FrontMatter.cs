@@ -54,6 +54,11 @@ public static partial class FrontMatterParser
             // +1: the opening "---" line, so the line number matches the note as the author sees it.
             return (FrontMatter.Empty, body, $"Front matter, line {e.Start.Line + 1}: {InnerMessage(e)}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's parser gives up this way on some malformed input (an unclosed "[" list, for one).
+            return (FrontMatter.Empty, body, "Front matter is not valid YAML.");
+        }
 
         if (root is null || (root is YamlScalarNode scalar && IsNull(scalar)))
         {

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Atelier.Features.Publishing.Markdown;
+using Atelier.Platform.Data;
+using Atelier.Platform.Http;
+
+namespace Atelier.Features.Publishing;
+
+public sealed record PostCard(Guid Id, string Slug, string Title, string? Summary, DateTime PublishedAt, PostKind Kind, string? CoverUrl, IReadOnlyList<string> Tags)
+{
+    public string Url => "/posts/" + Uri.EscapeDataString(Slug);
+}
+
+public sealed record PostLinkView(string Title, string Url);
+
+public sealed record PostView(
+    PostCard Card, string Html, IReadOnlyList<Heading> Toc, IReadOnlyList<PostLinkView> Backlinks, int ReadingMinutes, string? Series,
+    PostLinkView? Previous, PostLinkView? Next, DateTime UpdatedAt, string? SeoTitle, string? SeoDescription);
+
+/// <summary>What the public site reads: only published posts whose date has come.</summary>
+internal sealed class PostQueries(AppDb db, TimeProvider time)
+{
+    private IQueryable<Post> Visible()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return db.Posts.AsNoTracking().Where(p => p.Status == PostStatus.Published && p.PublishedAt <= now);
+    }
+
+    /// <summary>Newest first, keyset-paged; null when the cursor is not ours.</summary>
+    public async Task<Page<PostCard>?> ListAsync(string? cursor, int limit, string? tag, PostKind? kind, CancellationToken ct)
+    {
+        var query = Visible();
+        if (tag is not null)
+        {
+            query = query.Where(p => p.Tags.Any(t => t.Tag == tag));
+        }
+        if (kind is not null)
+        {
+            query = query.Where(p => p.Kind == kind);
+        }
+        if (cursor is not null)
+        {
+            if (!Keyset.TryDecode(cursor, out var key, out var id))
+            {
+                return null;
+            }
+            query = query.Where(p => p.PublishedAt < key || (p.PublishedAt == key && p.Id < id));
+        }
+        var rows = await query.OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.Id).Take(limit + 1)
+            .Select(p => new PostCard(p.Id, p.Slug, p.Title, p.Summary, p.PublishedAt!.Value, p.Kind, p.CoverUrl,
+                p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList()))
+            .ToListAsync(ct);
+        return Keyset.ToPage(rows, limit, p => (p.PublishedAt, p.Id));
+    }
+
+    public Task<List<PostCard>> FeaturedAsync(int count, CancellationToken ct) =>
+        Visible().Where(p => p.Featured).OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.Id).Take(count)
+            .Select(p => new PostCard(p.Id, p.Slug, p.Title, p.Summary, p.PublishedAt!.Value, p.Kind, p.CoverUrl,
+                p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList()))
+            .ToListAsync(ct);
+
+    public async Task<PostView?> GetAsync(string slug, CancellationToken ct)
+    {
+        var post = await Visible().Where(p => p.Slug == slug)
+            .Select(p => new
+            {
+                Card = new PostCard(p.Id, p.Slug, p.Title, p.Summary, p.PublishedAt!.Value, p.Kind, p.CoverUrl,
+                    p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList()),
+                p.Html, p.TocJson, p.WordCount, p.Series, p.SeriesOrder, p.UpdatedAt, p.SeoTitle, p.SeoDescription, p.VaultId,
+            })
+            .SingleOrDefaultAsync(ct);
+        if (post is null)
+        {
+            return null;
+        }
+        var id = post.Card.Id;
+        var backlinks = await Visible().Where(p => db.PostLinks.Any(l => l.FromPostId == p.Id && l.ToPostId == id))
+            .OrderBy(p => p.Title).Select(p => new PostLinkView(p.Title, "/posts/" + p.Slug)).ToListAsync(ct);
+        PostLinkView? previous = null, next = null;
+        if (post.Series is not null && post.SeriesOrder is { } order)
+        {
+            // A series lives in one source: two vaults may both have a "Basics" series.
+            var series = Visible().Where(p => p.Series == post.Series && p.SeriesOrder != null && p.VaultId == post.VaultId);
+            previous = await series.Where(p => p.SeriesOrder < order).OrderByDescending(p => p.SeriesOrder)
+                .Select(p => new PostLinkView(p.Title, "/posts/" + p.Slug)).FirstOrDefaultAsync(ct);
+            next = await series.Where(p => p.SeriesOrder > order).OrderBy(p => p.SeriesOrder)
+                .Select(p => new PostLinkView(p.Title, "/posts/" + p.Slug)).FirstOrDefaultAsync(ct);
+        }
+        var toc = JsonSerializer.Deserialize<List<Heading>>(post.TocJson) ?? [];
+        return new PostView(post.Card, post.Html, toc, backlinks, Math.Max(1, (int)Math.Round(post.WordCount / 220.0)), post.Series,
+            previous, next, post.UpdatedAt, post.SeoTitle, post.SeoDescription);
+    }
+
+    /// <summary>Where an old address now lives (a renamed note or changed slug), or null.</summary>
+    public Task<string?> RedirectAsync(string path, CancellationToken ct) =>
+        db.Redirects.AsNoTracking().Where(r => r.FromPath == path).Select(r => r.ToPath).FirstOrDefaultAsync(ct);
+}

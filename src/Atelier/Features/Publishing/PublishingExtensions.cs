@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Atelier.Features.Publishing.Markdown;
+using Atelier.Platform.Data;
+
+namespace Atelier.Features.Publishing;
+
+public static class PublishingExtensions
+{
+    public static IHostApplicationBuilder AddPublishing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ObsidianRenderer>();
+        builder.Services.AddSingleton<AssetStore>();
+        builder.Services.AddScoped<VaultImporter>();
+        builder.Services.AddScoped<PostQueries>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapPublishing(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        // Attachments are content-addressed: the hash in the URL names the bytes forever.
+        app.MapGet("/assets/{sha256}/{name}", (string sha256, string name, AssetStore store, HttpContext http) =>
+        {
+            if (store.Find(sha256) is not { } path)
+            {
+                return Results.NotFound();
+            }
+            var type = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider().TryGetContentType(name, out var t) ? t : "application/octet-stream";
+            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            if (type == "image/svg+xml")
+            {
+                // SVG can carry script: served only as a sandboxed document.
+                http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline'";
+            }
+            return Results.File(path, type, enableRangeProcessing: true, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{sha256}\""));
+        }).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>The command line's <c>import-vault PATH [--name NAME] [--publish all|frontmatter|folders]</c>.</summary>
+    internal static async Task<int> ImportVaultCommandAsync(IServiceProvider services, IConfiguration config, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || !Directory.Exists(path))
+        {
+            await Console.Error.WriteLineAsync($"import-vault needs the path of an existing vault folder{(path is null ? "" : $"; '{path}' is not one")}.");
+            return 2;
+        }
+        var rule = config["publish"] ?? "frontmatter";
+        if (rule is not ("all" or "frontmatter" or "folders"))
+        {
+            await Console.Error.WriteLineAsync("--publish must be all, frontmatter or folders.");
+            return 2;
+        }
+        var full = Path.GetFullPath(path);
+        var name = config["name"] ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        var vault = await db.Vaults.SingleOrDefaultAsync(v => v.Name == name);
+        if (vault is null)
+        {
+            vault = new Vault { Name = name, SourcePath = full, CreatedAt = DateTime.UtcNow };
+            db.Vaults.Add(vault);
+        }
+        vault.SourcePath = full;
+        vault.PublishRule = rule;
+        vault.Folders = string.Join('\n', (config["folders"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        await db.SaveChangesAsync();
+
+        var log = await scope.ServiceProvider.GetRequiredService<VaultImporter>().ImportAsync(vault, CancellationToken.None);
+        db.VaultImports.Add(new VaultImport
+        {
+            VaultId = vault.Id,
+            Status = "succeeded",
+            CreatedAt = DateTime.UtcNow,
+            FinishedAt = DateTime.UtcNow,
+            LogJson = System.Text.Json.JsonSerializer.Serialize(log, Platform.Jobs.JobQueue.Json),
+        });
+        await db.SaveChangesAsync();
+        Console.WriteLine($"Imported vault '{vault.Name}' from {full} in {log.Seconds:0.###} s");
+        Console.WriteLine($"  notes {log.Notes}: created {log.Created}, updated {log.Updated}, unchanged {log.Unchanged}, unpublished {log.Unpublished}, renamed {log.Renamed}");
+        Console.WriteLine($"  attachments stored {log.Attachments}; links resolved {log.LinksResolved}, unresolved {log.UnresolvedLinks.Count}");
+        foreach (var link in log.UnresolvedLinks.Take(50))
+        {
+            Console.WriteLine($"    unresolved [[{link.Target}]] in {link.Source}");
+        }
+        foreach (var error in log.Errors)
+        {
+            Console.WriteLine($"  error {error.Path}: {error.Message}");
+        }
+        return 0;
+    }
+}

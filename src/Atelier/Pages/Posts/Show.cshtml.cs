@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Atelier.Features.Publishing;
+using Atelier.Platform;
+
+namespace Atelier.Pages.Posts;
+
+internal sealed class ShowModel(PostQueries posts, IOptions<AtelierOptions> options) : PageModel
+{
+    public PostView? Post { get; private set; }
+    public string CanonicalUrl { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
+    {
+        Post = await posts.GetAsync(slug, ct);
+        if (Post is null)
+        {
+            // A renamed note or changed slug keeps its old address working.
+            return await posts.RedirectAsync("/posts/" + slug, ct) is { } target
+                ? RedirectPermanent("/posts/" + Uri.EscapeDataString(target["/posts/".Length..]))
+                : NotFound();
+        }
+        CanonicalUrl = options.Value.PublicUrl.TrimEnd('/') + Post.Card.Url;
+        return Page();
+    }
+}
