@@ -68,6 +68,11 @@ public sealed class BlockSyntaxTests
         Vault.Html("<iframe src=\"https://evil.example\"></iframe>\n\nТекст").ShouldBe("<p>Текст</p>");
 
     [Fact]
+    public void WindowsLineEndings_RenderLikeUnixOnes() =>
+        Vault.Html("---\r\ntitle: x\r\n---\r\n# Заголовок\r\n\r\nТекст %%скрыто\r\n%% [[Музыка]]\r\n")
+            .ShouldBe(Vault.Html("# Заголовок\n\nТекст  [[Музыка]]\n"));
+
+    [Fact]
     public void NestingTooDeepForMarkdig_RendersTheTextInstead()
     {
         var result = Vault.Render(new string('>', 5000) + " глубоко");

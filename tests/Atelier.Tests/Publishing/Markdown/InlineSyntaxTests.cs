@@ -51,6 +51,7 @@ public sealed class InlineSyntaxTests
 
     [Theory]
     [InlineData("Issue #123 fixed", "<p>Issue #123 fixed</p>")]
+    [InlineData("a #--- b #_", "<p>a #--- b #_</p>")]
     [InlineData("C#sharp and a#b", "<p>C#sharp and a#b</p>")]
     [InlineData("# not a tag", "<h1 id=\"not-a-tag\">not a tag</h1>")]
     [InlineData("`#code`", "<p><code>#code</code></p>")]
