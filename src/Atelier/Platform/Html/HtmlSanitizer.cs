@@ -33,7 +33,8 @@ public static partial class HtmlSanitizer
             return (EscapeText(text), Collapse(text));
         }
 
-        var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false, SkipComments = true, MaximumDepth = MaxNesting * 2 });
+        // Parsed as a browser with scripts on parses it (<noscript> content is text), so we check what it will see.
+        var parser = new HtmlParser(new HtmlParserOptions { IsScripting = true, SkipComments = true, MaximumDepth = MaxNesting * 2 });
         var document = parser.ParseDocument(string.Empty);
         var nodes = parser.ParseFragment(html, document.Body!);
         var writer = new Writer(excludeFromText);

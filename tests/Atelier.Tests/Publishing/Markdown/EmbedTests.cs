@@ -88,6 +88,11 @@ public sealed class EmbedTests
             "<p>До</p>\n<div class=\"transclusion\">\n<p>О звуке.</p>\n</div>\n<p>после</p>");
 
     [Fact]
+    public void Embed_NoteInListItem_SitsInTheItem() =>
+        Vault.Html("- ![[Музыка#^zvuk]]\n- два").ShouldBe(
+            "<ul>\n<li><div class=\"transclusion\">\n<p>О звуке.</p>\n</div>\n</li>\n<li>два</li>\n</ul>");
+
+    [Fact]
     public void Embed_UnpublishedNote_NeverShowsItsContent()
     {
         var result = Vault.Render("![[Draft]]");

@@ -26,7 +26,6 @@ internal sealed class EmbedAwareParagraphRenderer : ParagraphRenderer
             if (inline is WikiLinkInline { IsBlock: true } block)
             {
                 WriteRun(renderer, obj, run, ref attributesWritten);
-                renderer.EnsureLine();
                 renderer.Write(block);
                 renderer.WriteLine();
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Atelier.Features.Publishing.Markdown;
@@ -45,6 +46,11 @@ public static partial class FrontMatterParser
         YamlNode? root;
         try
         {
+            if (TooDeep(yaml))
+            {
+                return (FrontMatter.Empty, body, "Front matter is nested too deeply.");
+            }
+
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
             root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
@@ -54,9 +60,9 @@ public static partial class FrontMatterParser
             // +1: the opening "---" line, so the line number matches the note as the author sees it.
             return (FrontMatter.Empty, body, $"Front matter, line {e.Start.Line + 1}: {InnerMessage(e)}");
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's parser gives up this way on some malformed input (an unclosed "[" list, for one).
+            // YamlDotNet throws these, not YamlException, on some malformed input (an unclosed "[" at the end).
             return (FrontMatter.Empty, body, "Front matter is not valid YAML.");
         }
 
@@ -123,6 +129,32 @@ public static partial class FrontMatterParser
         var parts = category.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return parts.Length == 0 ? null : string.Join('/', parts);
     }
+
+    /// <summary>
+    /// YamlDotNet builds nested nodes recursively, so "[[[[…" thousands deep overflows the stack and ends the process;
+    /// its event parser is iterative and tells the depth first.
+    /// </summary>
+    private static bool TooDeep(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            if (parser.Current is SequenceStart or MappingStart && ++depth > MaxDepth)
+            {
+                return true;
+            }
+
+            if (parser.Current is SequenceEnd or MappingEnd)
+            {
+                depth--;
+            }
+        }
+
+        return false;
+    }
+
+    private const int MaxDepth = 32;
 
     private static bool TrySplit(string markdown, out string yaml, out string body)
     {

@@ -44,7 +44,8 @@ public sealed class ObsidianRenderer
 
         var html = RenderNote(body, session, depth: 0, current, subpath: null) ?? string.Empty;
         var (clean, text) = HtmlSanitizer.Sanitize(html, PlainText.IsNotText);
-        return new RenderResult(clean, frontMatter, session.Tags, session.Headings, session.LinkRefs, text, PlainText.CountWords(text))
+        // Trimmed: a removed leading block (a comment, an iframe) would otherwise leave a blank line first.
+        return new RenderResult(clean.Trim(), frontMatter, session.Tags, session.Headings, session.LinkRefs, text, PlainText.CountWords(text))
         {
             FrontMatterError = error,
         };

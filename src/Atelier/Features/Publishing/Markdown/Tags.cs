@@ -17,7 +17,7 @@ internal sealed class TagInline : LeafInline
 
 /// <summary>
 /// Obsidian's tag rule: '#' at the start of the text or after whitespace, then letters, digits, '_', '-' and '/'
-/// (nesting), with at least one character that is not a digit, so "#123" stays an issue number.
+/// (nesting), with at least one letter, so "#123" stays an issue number and "#---" a row of dashes.
 /// </summary>
 internal sealed class TagParser : InlineParser
 {
@@ -40,7 +40,7 @@ internal sealed class TagParser : InlineParser
         }
 
         var tag = text[start..end].TrimEnd('/');
-        if (tag.Length == 0 || tag[0] == '/' || tag.All(char.IsAsciiDigit))
+        if (tag.Length == 0 || tag[0] == '/' || !tag.Any(char.IsLetter))
         {
             return false;
         }
