@@ -269,7 +269,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         RenderResult result;
         try
         {
-            result = renderer.Render(note.Source, links.For(note));
+            result = renderer.Render(note.Source, links.For(note), links.Target(note));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -279,14 +279,14 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         links.Record(note.Key, result.Links);
         foreach (var link in result.Links)
         {
-            if (link.ResolvedKey is null)
+            if (link.ResolvedKey is null && !link.Target.StartsWith("patch:", StringComparison.Ordinal) && !link.Target.StartsWith("album:", StringComparison.Ordinal))
             {
                 if (counted || !log.UnresolvedLinks.Contains(new UnresolvedLink(note.Path, link.Target)))
                 {
                     log.UnresolvedLinks.Add(new UnresolvedLink(note.Path, link.Target));
                 }
             }
-            else
+            else if (link.ResolvedKey is not null)
             {
                 log.LinksResolved++;
             }
@@ -419,6 +419,10 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
 
         public INoteLinks For(Note source) => new Resolver(this, source);
 
+        /// <summary>The note itself, so a note embedding itself is caught at once.</summary>
+        public NoteTarget Target(Note note) =>
+            new(note.Key, note.FrontMatter.Title ?? note.Name, note.Publish && note.Post is { } post ? "/posts/" + Uri.EscapeDataString(post.Slug) : null);
+
         public void Record(string key, IReadOnlyList<LinkRef> refs)
         {
             var set = new HashSet<Guid>();
@@ -483,10 +487,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         private sealed class Resolver(VaultLinks links, Note source) : INoteLinks
         {
             public NoteTarget? ResolveNote(string target) =>
-                links.FindNote(target, source) is { } note
-                    ? new NoteTarget(note.Key, note.FrontMatter.Title ?? note.Name,
-                        note.Publish && note.Post is { } post ? "/posts/" + Uri.EscapeDataString(post.Slug) : null)
-                    : null;
+                links.FindNote(target, source) is { } note ? links.Target(note) : null;
 
             public AssetTarget? ResolveAsset(string target) =>
                 links.FindAsset(target, source) is { } asset ? new AssetTarget(asset.FileName, Url(asset), KindOf(asset.FileName)) : null;
