@@ -92,6 +92,8 @@ internal sealed class Vault
     public string PublishRule { get; set; } = "frontmatter";
     /// <summary>Folder allow-list, one per line, for the <c>folders</c> rule.</summary>
     public string Folders { get; set; } = "";
+    /// <summary>Shared secret for the push webhook's HMAC-SHA256 signature (Git sources).</summary>
+    public string? WebhookSecret { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 
@@ -177,6 +179,7 @@ internal sealed class PublishingConfiguration :
         b.Property(v => v.SourcePath).HasMaxLength(1000);
         b.Property(v => v.Branch).HasMaxLength(200);
         b.Property(v => v.PublishRule).HasMaxLength(16);
+        b.Property(v => v.WebhookSecret).HasMaxLength(100);
         b.HasIndex(v => v.Name).IsUnique();
     }
 

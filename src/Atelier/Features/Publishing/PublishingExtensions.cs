@@ -12,11 +12,16 @@ public static class PublishingExtensions
         builder.Services.AddSingleton<AssetStore>();
         builder.Services.AddScoped<VaultImporter>();
         builder.Services.AddScoped<PostQueries>();
+        builder.Services.AddScoped<VaultSync>();
+        builder.Services.AddSingleton<GitSource>();
+        builder.Services.AddScoped<Platform.Jobs.IJobHandler, VaultImportJob>();
+        builder.Services.AddHostedService<GitSyncScheduler>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapPublishing(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
+        VaultsApi.Map(api);
         // Attachments are content-addressed: the hash in the URL names the bytes forever.
         app.MapGet("/assets/{sha256}/{name}", (string sha256, string name, AssetStore store, HttpContext http) =>
         {

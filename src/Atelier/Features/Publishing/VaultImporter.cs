@@ -49,11 +49,12 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         public Post? Post { get; set; }
     }
 
-    public async Task<ImportLog> ImportAsync(Vault vault, CancellationToken ct)
+    /// <param name="folder">Where the vault's files are, when not at <see cref="Vault.SourcePath"/> (a Git checkout).</param>
+    public async Task<ImportLog> ImportAsync(Vault vault, CancellationToken ct, string? folder = null)
     {
         var clock = Stopwatch.StartNew();
         var log = new ImportLog();
-        var root = Path.GetFullPath(vault.SourcePath);
+        var root = Path.GetFullPath(folder ?? vault.SourcePath);
         if (!Directory.Exists(root))
         {
             log.Errors.Add(new ImportIssue(vault.SourcePath, "The vault folder does not exist."));

@@ -31,14 +31,13 @@ public sealed class JobWorkerState
 
 internal sealed class JobWorker(
     IDbContextFactory<AppDb> dbFactory,
-    IEnumerable<IJobHandler> handlers,
+    IServiceScopeFactory scopes,
     JobQueue queue,
     JobWorkerState state,
     TimeProvider time,
     IOptions<JobOptions> options,
     ILogger<JobWorker> logger) : BackgroundService
 {
-    private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind);
     private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}";
     private DateTime _nextCleanup;
 
@@ -114,7 +113,10 @@ internal sealed class JobWorker(
 
         var attempt = candidate.Attempts + 1;
         string? error = null;
-        if (!_handlers.TryGetValue(candidate.Kind, out var handler))
+        // Each job gets a scope of its own: handlers may use a DbContext and other scoped services.
+        await using var scope = scopes.CreateAsyncScope();
+        var handler = scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == candidate.Kind);
+        if (handler is null)
         {
             error = $"No handler is registered for job kind '{candidate.Kind}'.";
             attempt = candidate.MaxAttempts;
