@@ -43,7 +43,8 @@ internal static class PlatformExtensions
         // Unreadable bodies become exceptions so the handler above can say what was wrong (400/413/415 problems).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddValidation();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowTrailingCommas = false);
+        // Enums travel as their names ("Published", "Article"), in requests and responses alike.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddRouting(o => o.LowercaseUrls = true);
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSetup>());
         services.AddRazorPages(o =>

@@ -10,6 +10,9 @@ public static class AccountsExtensions
     /// <summary>API callers: a valid bearer token.</summary>
     public const string ApiUser = "api-user";
 
+    /// <summary>API callers who may write content: Owner, Admin or Author.</summary>
+    public const string ApiAuthor = "api-author";
+
     /// <summary>API callers with the Owner or Admin role.</summary>
     public const string ApiAdmin = "api-admin";
 
@@ -50,6 +53,7 @@ public static class AccountsExtensions
 
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiUser, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser())
+            .AddPolicy(ApiAuthor, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin, Roles.Author))
             .AddPolicy(ApiAdmin, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin))
             .AddPolicy(SiteAdmin, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin));
         return builder;

@@ -47,6 +47,17 @@ internal sealed class Post
     public List<PostTag> Tags { get; set; } = [];
 }
 
+/// <summary>A post as it was before an edit; restoring one makes it the current text again.</summary>
+internal sealed class PostRevision
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PostId { get; set; }
+    public required string Title { get; set; }
+    public required string Source { get; set; }
+    public Guid? AuthorId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
 internal sealed class PostTag
 {
     public Guid PostId { get; set; }
@@ -110,8 +121,18 @@ internal sealed class VaultImport
 
 internal sealed class PublishingConfiguration :
     IEntityTypeConfiguration<Post>, IEntityTypeConfiguration<PostTag>, IEntityTypeConfiguration<PostLink>,
-    IEntityTypeConfiguration<Redirect>, IEntityTypeConfiguration<Asset>, IEntityTypeConfiguration<Vault>, IEntityTypeConfiguration<VaultImport>
+    IEntityTypeConfiguration<Redirect>, IEntityTypeConfiguration<Asset>, IEntityTypeConfiguration<Vault>, IEntityTypeConfiguration<VaultImport>,
+    IEntityTypeConfiguration<PostRevision>
 {
+    public void Configure(EntityTypeBuilder<PostRevision> b)
+    {
+        b.ToTable("publishing_post_revisions");
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Title).HasMaxLength(300);
+        b.HasIndex(r => new { r.PostId, r.CreatedAt });
+        b.HasOne<Post>().WithMany().HasForeignKey(r => r.PostId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<Post> b)
     {
         b.ToTable("publishing_posts");

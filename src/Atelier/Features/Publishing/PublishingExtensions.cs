@@ -22,6 +22,7 @@ public static class PublishingExtensions
     public static IEndpointRouteBuilder MapPublishing(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         VaultsApi.Map(api);
+        PostsApi.Map(api);
         // Attachments are content-addressed: the hash in the URL names the bytes forever.
         app.MapGet("/assets/{sha256}/{name}", (string sha256, string name, AssetStore store, HttpContext http) =>
         {

@@ -491,19 +491,10 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
                 links.FindNote(target, source) is { } note ? links.Target(note) : null;
 
             public AssetTarget? ResolveAsset(string target) =>
-                links.FindAsset(target, source) is { } asset ? new AssetTarget(asset.FileName, Url(asset), KindOf(asset.FileName)) : null;
+                links.FindAsset(target, source) is { } asset ? new AssetTarget(asset.FileName, Url(asset), AssetKinds.Of(asset.FileName)) : null;
 
             public string? LoadSource(NoteTarget note) => links._byKey.TryGetValue(note.Key, out var n) ? n.Source : null;
 
-            private static AssetKind KindOf(string name) => Path.GetExtension(name).ToLowerInvariant() switch
-            {
-                ".png" or ".jpg" or ".jpeg" or ".gif" or ".webp" or ".avif" or ".svg" or ".bmp" => AssetKind.Image,
-                ".mp3" or ".wav" or ".ogg" or ".flac" or ".m4a" or ".opus" or ".aac" => AssetKind.Audio,
-                ".mp4" or ".webm" or ".mov" or ".mkv" or ".ogv" => AssetKind.Video,
-                ".pdf" => AssetKind.Pdf,
-                ".glb" or ".gltf" => AssetKind.Model,
-                _ => AssetKind.Other,
-            };
         }
     }
 }

@@ -13,6 +13,7 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     internal DbSet<StoredKey> Keys => Set<StoredKey>();
     internal DbSet<Features.Publishing.Post> Posts => Set<Features.Publishing.Post>();
     internal DbSet<Features.Publishing.PostTag> PostTags => Set<Features.Publishing.PostTag>();
+    internal DbSet<Features.Publishing.PostRevision> PostRevisions => Set<Features.Publishing.PostRevision>();
     internal DbSet<Features.Publishing.PostLink> PostLinks => Set<Features.Publishing.PostLink>();
     internal DbSet<Features.Publishing.Redirect> Redirects => Set<Features.Publishing.Redirect>();
     internal DbSet<Features.Publishing.Asset> Assets => Set<Features.Publishing.Asset>();
