@@ -227,7 +227,7 @@ internal static class PostsApi
         post.SeoDescription = r.SeoDescription;
         post.UpdatedAt = now;
         var result = await RenderAsync(post, db, renderer, now, ct);
-        post.Summary = r.Summary ?? (result.PlainText.Length <= 200 ? result.PlainText : result.PlainText[..200] + "…");
+        post.Summary = r.Summary ?? Summaries.From(result);
         var tags = (r.Tags ?? []).Select(t => t.Trim().TrimStart('#').ToLowerInvariant()).Where(t => t.Length is > 0 and <= 100)
             .Concat(result.Tags).Distinct(StringComparer.Ordinal).ToList();
         post.Tags.RemoveAll(t => !tags.Contains(t.Tag));

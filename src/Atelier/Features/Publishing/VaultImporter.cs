@@ -299,7 +299,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         post.PlainText = result.PlainText;
         post.WordCount = result.WordCount;
         post.TocJson = JsonSerializer.Serialize(result.Headings);
-        post.Summary = Trim(fm.Summary ?? Excerpt(result.PlainText), 1000);
+        post.Summary = Trim(fm.Summary ?? Summaries.From(result), 1000);
         post.Status = PostStatus.Published;
         post.PublishedAt = fm.Date is { } date ? DateTime.SpecifyKind(date, DateTimeKind.Utc) : post.PublishedAt ?? now;
         post.Featured = fm.Featured ?? false;
@@ -379,8 +379,6 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         }
         return candidate;
     }
-
-    private static string Excerpt(string text) => text.Length <= 200 ? text : text[..text.LastIndexOf(' ', 200)] + "…";
 
     private static string Trim(string text, int max) => text.Length <= max ? text : text[..max];
 

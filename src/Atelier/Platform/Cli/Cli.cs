@@ -51,7 +51,7 @@ internal static class AtelierCli
         WebApplication app;
         try
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = rest });
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = ContentRoot() });
             // Our default address, unless any of the standard ways (--urls, ASPNETCORE_URLS, *_HTTP_PORTS) says otherwise.
             if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
                 && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
@@ -112,6 +112,19 @@ internal static class AtelierCli
                 }
                 return 0;
         }
+    }
+
+    /// <summary>
+    /// The working directory, as usual, when it holds the site's files (<c>dotnet run</c>, a service with
+    /// WorkingDirectory set); otherwise the published application's own folder, so <c>dotnet /opt/atelier/atelier.dll</c>
+    /// serves its stylesheets from anywhere.
+    /// </summary>
+    private static string? ContentRoot()
+    {
+        var cwd = Directory.GetCurrentDirectory();
+        return Directory.Exists(Path.Combine(cwd, "wwwroot")) || !Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot"))
+            ? null
+            : AppContext.BaseDirectory;
     }
 
     private static async Task<int> ConfigurationErrorAsync(Exception ex)
