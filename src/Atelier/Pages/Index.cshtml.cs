@@ -4,6 +4,7 @@ using Atelier.Features.Publishing;
 
 namespace Atelier.Pages;
 
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Atelier.Features.Publishing.PublishingExtensions.PublicPages)]
 internal sealed class IndexModel(AccountService accounts, PostQueries posts) : PageModel
 {
     public bool HasOwner { get; private set; }

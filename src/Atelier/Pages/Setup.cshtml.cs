@@ -7,7 +7,7 @@ using Atelier.Features.Accounts;
 namespace Atelier.Pages;
 
 [EnableRateLimiting(Platform.Http.RateLimits.AuthPolicy)]
-internal sealed class SetupModel(AccountService accounts) : PageModel
+internal sealed class SetupModel(AccountService accounts, Features.Publishing.ContentChanges changes) : PageModel
 {
     [BindProperty]
     public SetupInput Input { get; set; } = new();
@@ -42,6 +42,7 @@ internal sealed class SetupModel(AccountService accounts) : PageModel
             ModelState.AddModelError("", error);
             return Page();
         }
+        await changes.PublishedAsync(ct); // the home page's "set it up" invitation is gone
         var owner = await accounts.FindByEmailAsync(Input.Email, ct);
         await CookieSignIn.SignInAsync(HttpContext, owner!);
         return Redirect("/admin");

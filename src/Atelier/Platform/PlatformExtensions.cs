@@ -86,6 +86,8 @@ internal static class PlatformExtensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        // After authentication: signed-in requests are never served from or stored in the cache.
+        app.UseOutputCache();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
 
         app.MapStaticAssets();

@@ -96,7 +96,7 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
         {
             var found = Directory.Exists(MailFolder)
                 ? Directory.GetFiles(MailFolder, "*.eml").Select(f => (File: f, Time: File.GetLastWriteTimeUtc(f))).OrderBy(f => f.Time)
-                    .Select(f => Eml.Read(f.File)).Where(m => m.To.Contains(to, StringComparison.OrdinalIgnoreCase)
+                    .Select(f => Eml.TryRead(f.File)).OfType<Eml>().Where(m => m.To.Contains(to, StringComparison.OrdinalIgnoreCase)
                         && m.Subject.Contains(subjectContains, StringComparison.OrdinalIgnoreCase)).Skip(skip).FirstOrDefault()
                 : null;
             if (found is not null)
@@ -109,7 +109,7 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
     }
 
     public int MailCount(string to) => !Directory.Exists(MailFolder) ? 0
-        : Directory.GetFiles(MailFolder, "*.eml").Count(f => Eml.Read(f).To.Contains(to, StringComparison.OrdinalIgnoreCase));
+        : Directory.GetFiles(MailFolder, "*.eml").Count(f => Eml.TryRead(f)?.To.Contains(to, StringComparison.OrdinalIgnoreCase) == true);
 
     /// <summary>Registers, confirms through the emailed link and signs in; returns the tokens.</summary>
     public async Task<Tokens> RegisterConfirmedAsync(HttpClient client, string email, string password = "correct horse 1")
@@ -178,10 +178,28 @@ public sealed record Tokens(string AccessToken, string RefreshToken, int Expires
 /// <summary>Reads the .eml files SmtpClient writes to the pickup folder.</summary>
 public sealed record Eml(string To, string Subject, string Body)
 {
-    public static Eml Read(string path)
+    /// <summary>The message, or null while the mail job is still writing the file.</summary>
+    public static Eml? TryRead(string path)
     {
-        var text = File.ReadAllText(path);
+        string text;
+        try
+        {
+            // SmtpClient writes pickup files in place: a file touched in the last moments may still be growing.
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < TimeSpan.FromMilliseconds(300))
+            {
+                return null;
+            }
+            text = File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
         var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (split < 0 || !text.EndsWith("\r\n", StringComparison.Ordinal))
+        {
+            return null;
+        }
         var head = text[..split];
         var body = text[(split + 4)..];
         string Header(string name) => Regex.Match(head, $@"^{name}: (.*)$", RegexOptions.Multiline).Groups[1].Value.Trim();

@@ -96,6 +96,22 @@ public abstract class PostsApiTests(AtelierFactory app)
     }
 
     [Fact]
+    public async Task PublicPages_AreServedFromCache_UntilContentChanges()
+    {
+        var author = await AuthorAsync();
+        var reader = app.CreateClient();
+        var title = "Cached " + Guid.NewGuid().ToString("N")[..6];
+        var slug = (await (await author.PostAsJsonAsync("/api/v1/posts", new { title, source = "Version one.", status = "Published" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("slug").GetString()!;
+        (await reader.GetStringAsync("/posts/" + slug)).ShouldContain("Version one.");
+        var first = await reader.GetAsync("/posts/" + slug);
+        first.Headers.Age.ShouldNotBeNull("the second read comes from the output cache");
+
+        (await author.PutAsJsonAsync("/api/v1/posts/" + slug, new { title, source = "Version two.", status = "Published" })).EnsureSuccessStatusCode();
+        (await reader.GetStringAsync("/posts/" + slug)).ShouldContain("Version two.");
+    }
+
+    [Fact]
     public async Task ChangingTheSlug_RedirectsTheOldAddress()
     {
         var author = await AuthorAsync();

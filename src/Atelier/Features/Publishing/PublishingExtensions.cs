@@ -6,16 +6,26 @@ namespace Atelier.Features.Publishing;
 
 public static class PublishingExtensions
 {
+    /// <summary>Output-cache policy of anonymous public pages and feeds.</summary>
+    public const string PublicPages = "public-pages";
+
+    /// <summary>Output-cache tag evicted whenever posts change.</summary>
+    public const string ContentTag = "content";
+
     public static IHostApplicationBuilder AddPublishing(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ObsidianRenderer>();
         builder.Services.AddSingleton<AssetStore>();
         builder.Services.AddScoped<VaultImporter>();
         builder.Services.AddScoped<PostQueries>();
+        builder.Services.AddSingleton<ContentChanges>();
         builder.Services.AddScoped<VaultSync>();
         builder.Services.AddSingleton<GitSource>();
         builder.Services.AddScoped<Platform.Jobs.IJobHandler, VaultImportJob>();
         builder.Services.AddHostedService<GitSyncScheduler>();
+        // Public pages are cached per instance for a minute and dropped at once when content changes here;
+        // other instances catch up within the minute (cross-instance invalidation comes with the PostgreSQL notifications).
+        builder.Services.AddOutputCache(o => o.AddPolicy(PublicPages, b => b.Expire(TimeSpan.FromSeconds(60)).Tag(ContentTag)));
         return builder;
     }
 

@@ -33,7 +33,7 @@ public sealed class ImportLog
 /// changed notes update in place and keep their slug; a renamed note (same bytes, new path) moves and leaves a redirect
 /// from its old URL; a note that is gone or no longer marked for publishing is unpublished, never deleted.
 /// </summary>
-internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetStore store, TimeProvider time, ILogger<VaultImporter> logger)
+internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetStore store, ContentChanges changes, TimeProvider time, ILogger<VaultImporter> logger)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
@@ -253,6 +253,10 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         }
         await db.SaveChangesAsync(ct);
 
+        if (log.Created + log.Updated + log.Unpublished + log.Renamed > 0)
+        {
+            await changes.PublishedAsync(ct);
+        }
         log.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
         logger.LogInformation("Vault {Vault} imported: {Created} created, {Updated} updated, {Unchanged} unchanged, {Unpublished} unpublished, {Renamed} renamed, {Errors} errors in {Seconds}s",
             vault.Name, log.Created, log.Updated, log.Unchanged, log.Unpublished, log.Renamed, log.Errors.Count, log.Seconds);

