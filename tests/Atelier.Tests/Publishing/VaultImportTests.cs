@@ -198,6 +198,20 @@ public abstract class VaultImportTests(AtelierFactory app) : IDisposable
     }
 
     [Fact]
+    public async Task ProjectsAndArchive_ListWhatTheVaultPublished()
+    {
+        var (_, vaultId) = await ImportAsync();
+        var slugs = await SlugsAsync(vaultId);
+        var client = app.CreateClient();
+        var projects = await client.GetStringAsync("/projects");
+        projects.ShouldContain($"href=\"/posts/{slugs["projects/Modular.md"]}\"");
+        projects.ShouldNotContain($"href=\"/posts/{slugs["notes/Harmony.md"]}\"");
+        var archive = await client.GetStringAsync("/archive");
+        archive.ShouldContain("<h2 id=\"y2026\"");
+        archive.ShouldContain($"href=\"/posts/{slugs["notes/Harmony.md"]}\"");
+    }
+
+    [Fact]
     public async Task EveryLinkOnThePublicSite_Resolves()
     {
         await ImportAsync();
@@ -228,6 +242,8 @@ public abstract class VaultImportTests(AtelierFactory app) : IDisposable
             }
         }
         seen.ShouldContain("/tags/ideas");
+        seen.ShouldContain("/projects");
+        seen.ShouldContain("/archive");
         seen.Count(p => p.StartsWith("/posts/", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(7);
         seen.ShouldContain(p => p.StartsWith("/assets/", StringComparison.Ordinal));
     }

@@ -59,6 +59,13 @@ internal sealed class PostQueries(AppDb db, TimeProvider time)
                 p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList()))
             .ToListAsync(ct);
 
+    public sealed record ArchiveEntry(string Title, string Url, DateTime PublishedAt);
+
+    /// <summary>Every visible post, newest first (titles and dates only), for the archive.</summary>
+    public Task<List<ArchiveEntry>> ArchiveAsync(CancellationToken ct) =>
+        Visible().Where(p => p.Kind != PostKind.Page).OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.Id).Take(5000)
+            .Select(p => new ArchiveEntry(p.Title, "/posts/" + p.Slug, p.PublishedAt!.Value)).ToListAsync(ct);
+
     public async Task<PostView?> GetAsync(string slug, CancellationToken ct)
     {
         var post = await Visible().Where(p => p.Slug == slug)
