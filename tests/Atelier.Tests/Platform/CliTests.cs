@@ -147,6 +147,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportVault_And_SeedDemo_PrintWhatTheyDid_AndRepeatingChangesNothing()
+    {
+        var vault = Publishing.TestVault.Source();
+        var first = await RunAsync("import-vault", Path.GetFullPath(vault), "--name", "cli-test", "--Atelier:DataPath", _data);
+        first.Code.ShouldBe(0, first.Err);
+        first.Out.ShouldContain("notes 10: created 7, updated 0, unchanged 0, unpublished 0, renamed 0");
+        first.Out.ShouldContain("unresolved [[Nonexistent]] in Welcome.md");
+        first.Out.ShouldContain("error Broken.md");
+        (await RunAsync("import-vault", Path.GetFullPath(vault), "--name", "cli-test", "--Atelier:DataPath", _data)).Out
+            .ShouldContain("created 0, updated 0, unchanged 7");
+        (await RunAsync("import-vault", "/no/such/folder", "--Atelier:DataPath", _data)).Code.ShouldBe(2);
+
+        var demo = await RunAsync("seed-demo", "--Atelier:DataPath", _data);
+        demo.Code.ShouldBe(0, demo.Err);
+        demo.Out.ShouldContain("Imported vault 'demo'");
+        demo.Out.ShouldContain("created 5");
+        demo.Out.ShouldContain("unresolved 0");
+    }
+
+    [Fact]
     public async Task UnknownCommand_PrintsUsage()
     {
         var result = await RunAsync("frobnicate");

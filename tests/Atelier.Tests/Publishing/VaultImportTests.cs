@@ -9,7 +9,9 @@ namespace Atelier.Tests.Publishing;
 /// <summary>The test vault in this folder, copied to a temporary folder per test so tests can rename and delete notes.</summary>
 internal static class TestVault
 {
-    public static string Source([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "TestVault");
+    public static string Source() => Path.Combine(Path.GetDirectoryName(ThisFile())!, "TestVault");
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
 
     public static string Copy()
     {

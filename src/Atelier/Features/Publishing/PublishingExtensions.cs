@@ -52,8 +52,12 @@ public static class PublishingExtensions
         return app;
     }
 
+    /// <summary>The command line's <c>seed-demo</c>: the sample vault shipped with Atelier, so a new site is not empty.</summary>
+    internal static Task<int> SeedDemoCommandAsync(IServiceProvider services, IConfiguration config) =>
+        ImportVaultCommandAsync(services, config, Path.Combine(AppContext.BaseDirectory, "DemoVault"), "demo");
+
     /// <summary>The command line's <c>import-vault PATH [--name NAME] [--publish all|frontmatter|folders]</c>.</summary>
-    internal static async Task<int> ImportVaultCommandAsync(IServiceProvider services, IConfiguration config, string? path)
+    internal static async Task<int> ImportVaultCommandAsync(IServiceProvider services, IConfiguration config, string? path, string? vaultName = null)
     {
         if (string.IsNullOrWhiteSpace(path) || !Directory.Exists(path))
         {
@@ -67,7 +71,7 @@ public static class PublishingExtensions
             return 2;
         }
         var full = Path.GetFullPath(path);
-        var name = config["name"] ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
+        var name = vaultName ?? config["name"] ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDb>();
         var vault = await db.Vaults.SingleOrDefaultAsync(v => v.Name == name);
