@@ -27,7 +27,7 @@ internal sealed record FeedItem(
     public DateTime Modified => Updated > Published ? Updated : Published;
 
     /// <summary>Stable across renames (the URL is not): readers do not show a renamed post as new.</summary>
-    public string Guid => "urn:uuid:" + Id.ToString("D");
+    public string EntryId => "urn:uuid:" + Id.ToString("D");
 }
 
 /// <param name="Items">Newest first.</param>
@@ -112,7 +112,7 @@ internal static partial class Feeds
             channel.Add(new XElement("item",
                 new XElement("title", item.Title),
                 new XElement("link", url),
-                new XElement("guid", new XAttribute("isPermaLink", "false"), item.Guid),
+                new XElement("guid", new XAttribute("isPermaLink", "false"), item.EntryId),
                 new XElement("pubDate", Rfc1123(item.Published)),
                 item.Author is { } author ? new XElement(DcNs + "creator", author) : null,
                 item.Tags.Select(t => new XElement("category", t)),
@@ -142,7 +142,7 @@ internal static partial class Feeds
             var url = site.BaseUrl + item.Path;
             root.Add(new XElement(AtomNs + "entry",
                 new XElement(AtomNs + "title", item.Title),
-                new XElement(AtomNs + "id", item.Guid),
+                new XElement(AtomNs + "id", item.EntryId),
                 new XElement(AtomNs + "link", new XAttribute("rel", "alternate"), new XAttribute("type", "text/html"), new XAttribute("href", url)),
                 new XElement(AtomNs + "published", Rfc3339(item.Published)),
                 new XElement(AtomNs + "updated", Rfc3339(item.Modified)),
@@ -170,7 +170,7 @@ internal static partial class Feeds
         [.. feed.Items.Select(item =>
         {
             var url = site.BaseUrl + item.Path;
-            return new JsonFeedItem(item.Guid, url, item.Title, item.Summary, AbsoluteUrls(item.Html, site.BaseUrl, url), site.Absolute(item.CoverUrl),
+            return new JsonFeedItem(item.EntryId, url, item.Title, item.Summary, AbsoluteUrls(item.Html, site.BaseUrl, url), site.Absolute(item.CoverUrl),
                 Rfc3339(item.Published), Rfc3339(item.Modified), item.Tags.Count > 0 ? item.Tags : null,
                 item.Author is { } author ? [new JsonFeedAuthor(author)] : null);
         })]), JsonFeedOptions);
