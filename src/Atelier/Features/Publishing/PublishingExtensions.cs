@@ -49,6 +49,7 @@ public static class PublishingExtensions
             }
             return Results.File(path, type, enableRangeProcessing: true, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{sha256}\""));
         }).ExcludeFromDescription();
+        Feeds.MapFeeds(app);
         return app;
     }
 

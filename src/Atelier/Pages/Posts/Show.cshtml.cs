@@ -7,10 +7,12 @@ using Atelier.Platform;
 namespace Atelier.Pages.Posts;
 
 [Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Atelier.Features.Publishing.PublishingExtensions.PublicPages)]
-internal sealed class ShowModel(PostQueries posts, IOptions<AtelierOptions> options) : PageModel
+internal sealed class ShowModel(PostQueries posts, IOptions<AtelierOptions> options, IConfiguration config) : PageModel
 {
     public PostView? Post { get; private set; }
     public string CanonicalUrl { get; private set; } = "";
+    /// <summary>Open Graph, Twitter card and JSON-LD for the layout's head.</summary>
+    public PostHead? Head { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
@@ -22,7 +24,9 @@ internal sealed class ShowModel(PostQueries posts, IOptions<AtelierOptions> opti
                 ? RedirectPermanent("/posts/" + Uri.EscapeDataString(target["/posts/".Length..]))
                 : NotFound();
         }
-        CanonicalUrl = options.Value.PublicUrl.TrimEnd('/') + Post.Card.Url;
+        var site = Site.From(options.Value, config);
+        CanonicalUrl = site.BaseUrl + Post.Card.Url;
+        Head = PostHead.For(Post, site, CanonicalUrl);
         return Page();
     }
 }
