@@ -12,11 +12,13 @@ public static class PublishingExtensions
         builder.Services.AddSingleton<AssetStore>();
         builder.Services.AddScoped<VaultImporter>();
         builder.Services.AddScoped<PostQueries>();
+        builder.Services.AddSearch();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapPublishing(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
+        SearchApi.Map(api);
         // Attachments are content-addressed: the hash in the URL names the bytes forever.
         app.MapGet("/assets/{sha256}/{name}", (string sha256, string name, AssetStore store, HttpContext http) =>
         {

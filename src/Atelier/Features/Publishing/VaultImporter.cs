@@ -33,7 +33,7 @@ public sealed class ImportLog
 /// changed notes update in place and keep their slug; a renamed note (same bytes, new path) moves and leaves a redirect
 /// from its old URL; a note that is gone or no longer marked for publishing is unpublished, never deleted.
 /// </summary>
-internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetStore store, TimeProvider time, ILogger<VaultImporter> logger)
+internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetStore store, TimeProvider time, ILogger<VaultImporter> logger, SearchIndex search)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
@@ -251,6 +251,8 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
             db.PostLinks.AddRange(targets.Select(t => new PostLink { FromPostId = post.Id, ToPostId = t }));
         }
         await db.SaveChangesAsync(ct);
+        // Search follows every post this import touched (each got UpdatedAt = now): created, updated, renamed, unpublished.
+        await search.IndexAsync(posts.Concat(notes.Select(n => n.Post)).OfType<Post>().Where(p => p.UpdatedAt == now).Select(p => p.Id).ToHashSet(), ct);
 
         log.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
         logger.LogInformation("Vault {Vault} imported: {Created} created, {Updated} updated, {Unchanged} unchanged, {Unpublished} unpublished, {Renamed} renamed, {Errors} errors in {Seconds}s",

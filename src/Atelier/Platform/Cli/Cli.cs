@@ -19,13 +19,14 @@ internal static class AtelierCli
                                     Create the owner account (only when none exists).
           import-vault PATH [--name NAME] [--publish frontmatter|all|folders] [--folders a,b]
                                     Import an Obsidian vault folder (again: only changes apply).
+          reindex                   Rebuild the search index from the published content.
           help                      Show this text.
 
         Any configuration key can be given as an option, e.g. --urls http://0.0.0.0:8080
         --Atelier:DataPath /var/lib/atelier --Atelier:Database:Provider Postgres.
         """;
 
-    private static readonly string[] Verbs = ["serve", "migrate", "create-owner", "import-vault", "help"];
+    private static readonly string[] Verbs = ["serve", "migrate", "create-owner", "import-vault", "reindex", "help"];
 
     public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
@@ -94,6 +95,8 @@ internal static class AtelierCli
                     return failedImport;
                 }
                 return await Features.Publishing.PublishingExtensions.ImportVaultCommandAsync(app.Services, app.Configuration, positional);
+            case "reindex":
+                return await MigrateAsync(app, print: false) is var failedReindex && failedReindex != 0 ? failedReindex : await Features.Publishing.SearchApi.ReindexCommandAsync(app.Services);
             default:
                 map(app);
                 if (options.Database.MigrateOnStartup && await MigrateAsync(app, print: false) is var failed && failed != 0)
