@@ -195,7 +195,7 @@ public abstract class SearchTests(AtelierFactory app) : IDisposable
     [
         "\"", "\"scales", "*", "scales*", "(", ")", "(scales", "NEAR(scales theory)", "NEAR", "-", "-scales", "--", ":", "title:scales",
         "scales AND OR NOT", "OR", "^scales", "'", "\\", "{}", "%", "_", ";DROP TABLE search_documents;--", "\0", "a\0b", "\u0002scales\u0003",
-        "🎹", "<script>", "&amp;", "scales:*", "!scales", "scales & | !", "'scales':*", "+", "@@", "...", "\t \n",
+"🎹", "\u0301", "e\u0301tude", "日本語", "\uFEFF", "x\u200Bz", "<script>", "&amp;", "scales:*", "!scales", "scales & | !", "'scales':*", "+", "@@", "...", "\t \n",
     ];
 
     [Theory]

@@ -199,7 +199,7 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
             // control characters and come back as entities in SnippetHtml.
             // websearch_to_tsquery never fails on user syntax ("quotes", -not, or). Words still being typed match as
             // prefixes too, unless the query uses that syntax (a prefix match would ignore a -not).
-            var usesSyntax = query.Contains('"', StringComparison.Ordinal) || Regex.IsMatch(query, @"(^|\s)-|(^|\s)or(\s|$)", RegexOptions.IgnoreCase);
+            var usesSyntax = query.Contains('"', StringComparison.Ordinal) || WebSearchOperators().IsMatch(query);
             var prefix = usesSyntax ? "" : string.Join(" & ", words.Select(w => "'" + w.ToLowerInvariant() + "':*"));
             parameters.Add(("@q", query));
             parameters.Add(("@prefix", prefix));
@@ -377,6 +377,10 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
     /// <summary>Runs of letters, digits and combining marks: what both databases' tokenizers treat as words.</summary>
     [GeneratedRegex(@"[\p{L}\p{N}\p{Mn}]+")]
     private static partial Regex Words();
+
+    /// <summary>A word excluded with a leading minus, or "or" between words: websearch_to_tsquery's operators.</summary>
+    [GeneratedRegex(@"(^|\s)-|(^|\s)or(\s|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex WebSearchOperators();
 
     private async Task InTransactionAsync(Func<Task> work, CancellationToken ct)
     {
