@@ -45,6 +45,8 @@ public abstract class PostsApiTests(AtelierFactory app)
         published.StatusCode.ShouldBe(HttpStatusCode.OK);
         var page = await app.CreateClient().GetStringAsync("/posts/" + slug);
         page.ShouldContain("Now public.");
+        var found = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/search?q=" + Uri.EscapeDataString(title));
+        found.GetProperty("items").EnumerateArray().ShouldContain(i => i.GetProperty("title").GetString() == title);
         (await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/posts?limit=100")).GetProperty("items").EnumerateArray()
             .ShouldContain(p => p.GetProperty("slug").GetString() == slug);
     }
@@ -93,6 +95,7 @@ public abstract class PostsApiTests(AtelierFactory app)
         (await app.CreateClient(member.AccessToken).PostAsJsonAsync("/api/v1/posts", new { title = "No", source = "No." })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await app.CreateClient().PostAsJsonAsync("/api/v1/posts", new { title = "No", source = "No." })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await alice.DeleteAsync("/api/v1/posts/" + slug)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await app.CreateClient().GetAsync("/api/v1/posts/" + slug)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -116,7 +116,7 @@ internal static class PostsApi
         p.SeoTitle, p.SeoDescription, p.AuthorId, p.VaultId is not null, p.UpdatedAt);
 
     private static async Task<Results<Created<PostDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        PostRequest request, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, TimeProvider time, CancellationToken ct)
+        PostRequest request, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, SearchIndex search, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var slug = Slugs.From(string.IsNullOrWhiteSpace(request.Slug) ? request.Title : request.Slug);
@@ -128,12 +128,12 @@ internal static class PostsApi
         await ApplyAsync(post, request, db, renderer, now, ct);
         db.Posts.Add(post);
         await db.SaveChangesAsync(ct);
-        await changes.PublishedAsync(ct);
+        await ChangedAsync(post.Id, changes, search, ct);
         return TypedResults.Created($"/api/v1/posts/{Uri.EscapeDataString(post.Slug)}", ToDto(post));
     }
 
     private static async Task<Results<Ok<PostDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string slug, PostRequest request, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, TimeProvider time, CancellationToken ct)
+        string slug, PostRequest request, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, SearchIndex search, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var post = await FindWritableAsync(slug, user, db, ct);
@@ -158,11 +158,11 @@ internal static class PostsApi
         post.Title = request.Title.Trim();
         await ApplyAsync(post, request, db, renderer, now, ct);
         await db.SaveChangesAsync(ct);
-        await changes.PublishedAsync(ct);
+        await ChangedAsync(post.Id, changes, search, ct);
         return TypedResults.Ok(ToDto(post));
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string slug, ClaimsPrincipal user, AppDb db, ContentChanges changes, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string slug, ClaimsPrincipal user, AppDb db, ContentChanges changes, SearchIndex search, CancellationToken ct)
     {
         var post = await FindWritableAsync(slug, user, db, ct);
         if (post is null)
@@ -171,7 +171,7 @@ internal static class PostsApi
         }
         db.Posts.Remove(post);
         await db.SaveChangesAsync(ct);
-        await changes.PublishedAsync(ct);
+        await ChangedAsync(post.Id, changes, search, ct);
         return TypedResults.NoContent();
     }
 
@@ -185,7 +185,7 @@ internal static class PostsApi
     }
 
     private static async Task<Results<Ok<PostDto>, NotFound, ProblemHttpResult>> RestoreAsync(
-        string slug, Guid revisionId, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, TimeProvider time, CancellationToken ct)
+        string slug, Guid revisionId, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, SearchIndex search, TimeProvider time, CancellationToken ct)
     {
         var post = await FindWritableAsync(slug, user, db, ct);
         var revision = post is null ? null : await db.PostRevisions.AsNoTracking().SingleOrDefaultAsync(r => r.Id == revisionId && r.PostId == post.Id, ct);
@@ -204,8 +204,15 @@ internal static class PostsApi
         await RenderAsync(post, db, renderer, now, ct);
         post.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
-        await changes.PublishedAsync(ct);
+        await ChangedAsync(post.Id, changes, search, ct);
         return TypedResults.Ok(ToDto(post));
+    }
+
+    /// <summary>A post changed: the search index follows and cached pages are dropped.</summary>
+    private static async Task ChangedAsync(Guid postId, ContentChanges changes, SearchIndex search, CancellationToken ct)
+    {
+        await search.IndexAsync([postId], ct);
+        await changes.PublishedAsync(ct);
     }
 
     /// <summary>The post if this user may change it (its author, or an admin); null otherwise, so others cannot tell it exists.</summary>

@@ -26,6 +26,7 @@ public static class PublishingExtensions
         // Public pages are cached per instance for a minute and dropped at once when content changes here;
         // other instances catch up within the minute (cross-instance invalidation comes with the PostgreSQL notifications).
         builder.Services.AddOutputCache(o => o.AddPolicy(PublicPages, b => b.Expire(TimeSpan.FromSeconds(60)).Tag(ContentTag)));
+        builder.Services.AddSearch();
         return builder;
     }
 
@@ -33,6 +34,7 @@ public static class PublishingExtensions
     {
         VaultsApi.Map(api);
         PostsApi.Map(api);
+        SearchApi.Map(api);
         // Attachments are content-addressed: the hash in the URL names the bytes forever.
         app.MapGet("/assets/{sha256}/{name}", (string sha256, string name, AssetStore store, HttpContext http) =>
         {

@@ -33,7 +33,7 @@ public sealed class ImportLog
 /// changed notes update in place and keep their slug; a renamed note (same bytes, new path) moves and leaves a redirect
 /// from its old URL; a note that is gone or no longer marked for publishing is unpublished, never deleted.
 /// </summary>
-internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetStore store, ContentChanges changes, TimeProvider time, ILogger<VaultImporter> logger)
+internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetStore store, ContentChanges changes, SearchIndex search, TimeProvider time, ILogger<VaultImporter> logger)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
@@ -252,6 +252,8 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
             db.PostLinks.AddRange(targets.Select(t => new PostLink { FromPostId = post.Id, ToPostId = t }));
         }
         await db.SaveChangesAsync(ct);
+        // Search follows every post this import touched (each got UpdatedAt = now): created, updated, renamed, unpublished.
+        await search.IndexAsync(posts.Concat(notes.Select(n => n.Post)).OfType<Post>().Where(p => p.UpdatedAt == now).Select(p => p.Id).ToHashSet(), ct);
 
         if (log.Created + log.Updated + log.Unpublished + log.Renamed > 0)
         {

@@ -20,13 +20,14 @@ internal static class AtelierCli
           import-vault PATH [--name NAME] [--publish frontmatter|all|folders] [--folders a,b]
                                     Import an Obsidian vault folder (again: only changes apply).
           seed-demo                 Fill the site with a small sample vault (safe to run twice).
+          reindex                   Rebuild the search index from the published content.
           help                      Show this text.
 
         Any configuration key can be given as an option, e.g. --urls http://0.0.0.0:8080
         --Atelier:DataPath /var/lib/atelier --Atelier:Database:Provider Postgres.
         """;
 
-    private static readonly string[] Verbs = ["serve", "migrate", "create-owner", "import-vault", "seed-demo", "help"];
+    private static readonly string[] Verbs = ["serve", "migrate", "create-owner", "import-vault", "seed-demo", "reindex", "help"];
 
     public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
@@ -101,6 +102,8 @@ internal static class AtelierCli
                     return failedSeed;
                 }
                 return await Features.Publishing.PublishingExtensions.SeedDemoCommandAsync(app.Services, app.Configuration);
+            case "reindex":
+                return await MigrateAsync(app, print: false) is var failedReindex && failedReindex != 0 ? failedReindex : await Features.Publishing.SearchApi.ReindexCommandAsync(app.Services);
             default:
                 map(app);
                 if (options.Database.MigrateOnStartup && await MigrateAsync(app, print: false) is var failed && failed != 0)
