@@ -75,7 +75,7 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
         await page.GetByLabel("Password").FillAsync("owner password 1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create owner" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/admin");
+        await WaitForAsync(page, "**/admin");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "System status" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("status")).ToContainTextAsync("Sqlite");
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("Olga Owner");
@@ -93,10 +93,23 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
         await page.GetByLabel("Email").FillAsync("olga@example.org");
         await page.GetByLabel("Password").FillAsync("owner password 1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin");
+        await WaitForAsync(page, "**/admin");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "System status" })).ToBeVisibleAsync();
 
         consoleErrors.ShouldBeEmpty("the pages must run without script or CSP errors");
+    }
+
+    /// <summary>Waits for a navigation; when it does not come, says where the browser is and what it shows.</summary>
+    private static async Task WaitForAsync(IPage page, string url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException)
+        {
+            throw new ShouldAssertException($"expected {url}, but the browser is at {page.Url} showing: {await page.InnerTextAsync("body")}");
+        }
     }
 
     [Fact]

@@ -25,7 +25,19 @@ public static class PublishingExtensions
         builder.Services.AddHostedService<GitSyncScheduler>();
         // Public pages are cached per instance for a minute and dropped at once when content changes here;
         // other instances catch up within the minute (cross-instance invalidation comes with the PostgreSQL notifications).
-        builder.Services.AddOutputCache(o => o.AddPolicy(PublicPages, b => b.Expire(TimeSpan.FromSeconds(60)).Tag(ContentTag)));
+        // Atelier:Publishing:CachePages=false turns it off (to measure, or to debug).
+        var cachePages = builder.Configuration.GetValue("Atelier:Publishing:CachePages", true);
+        builder.Services.AddOutputCache(o => o.AddPolicy(PublicPages, b =>
+        {
+            if (cachePages)
+            {
+                b.Expire(TimeSpan.FromSeconds(60)).Tag(ContentTag);
+            }
+            else
+            {
+                b.NoCache();
+            }
+        }));
         builder.Services.AddSearch();
         return builder;
     }
