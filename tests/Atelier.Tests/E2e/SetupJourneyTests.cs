@@ -104,7 +104,7 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
     {
         try
         {
-            await page.WaitForURLAsync(url);
+            await page.WaitForURLAsync(url, new PageWaitForURLOptions { Timeout = 60_000 });
         }
         catch (TimeoutException)
         {

@@ -110,6 +110,7 @@ internal static class AtelierCli
                 {
                     return failed;
                 }
+                EnsureDataProtectionKey(app.Services);
                 try
                 {
                     await app.RunAsync();
@@ -135,6 +136,20 @@ internal static class AtelierCli
         return Directory.Exists(Path.Combine(cwd, "wwwroot")) || !Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot"))
             ? null
             : AppContext.BaseDirectory;
+    }
+
+    /// <summary>
+    /// Makes sure the shared key ring (cookies, antiforgery) has a key before the first request, instead of letting the
+    /// first requests of each instance race to create one.
+    /// </summary>
+    private static void EnsureDataProtectionKey(IServiceProvider services)
+    {
+        var keys = services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>();
+        var now = DateTimeOffset.UtcNow;
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
+        {
+            keys.CreateNewKey(now, now.AddDays(90));
+        }
     }
 
     private static async Task<int> ConfigurationErrorAsync(Exception ex)
