@@ -31,15 +31,7 @@ public sealed class ReaderJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
         var (playwright, browser) = await SetupJourneyTests.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseUrl });
-        var errors = new List<string>();
-        page.Console += (_, m) =>
-        {
-            if (m.Type == "error")
-            {
-                errors.Add(m.Text);
-            }
-        };
+        var (page, errors) = await SetupJourneyTests.OpenAsync(browser, app);
 
         await page.GotoAsync("/");
         await page.GetByTestId("featured").GetByRole(AriaRole.Link, new() { Name = "Welcome to the atelier" }).First.ClickAsync();

@@ -29,6 +29,29 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
 {
     private static readonly string Chromium = Environment.GetEnvironmentVariable("ATELIER_CHROMIUM") ?? "/usr/bin/chromium";
 
+    /// <summary>A new page on the app that records console errors, failed requests and error answers.</summary>
+    internal static async Task<(IPage Page, List<string> Errors)> OpenAsync(IBrowser browser, BrowserApp app, ColorScheme scheme = ColorScheme.Light)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseUrl, ColorScheme = scheme });
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.RequestFailed += (_, request) => errors.Add($"failed: {request.Url} {request.Failure}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && !response.Url.EndsWith("/setup", StringComparison.Ordinal) && !response.Url.Contains("ReturnUrl", StringComparison.Ordinal))
+            {
+                errors.Add($"{response.Status}: {response.Url}");
+            }
+        };
+        return (page, errors);
+    }
+
     internal static async Task<(IPlaywright, IBrowser)> LaunchAsync()
     {
         File.Exists(Chromium).ShouldBeTrue($"browser tests need Chromium at {Chromium} (apt-get install chromium)");
@@ -49,23 +72,7 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
         var (playwright, browser) = await LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseUrl, ColorScheme = ColorScheme.Light });
-        var consoleErrors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                consoleErrors.Add(message.Text);
-            }
-        };
-        page.RequestFailed += (_, request) => consoleErrors.Add($"failed: {request.Url} {request.Failure}");
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400 && !response.Url.EndsWith("/setup", StringComparison.Ordinal) && !response.Url.Contains("ReturnUrl", StringComparison.Ordinal))
-            {
-                consoleErrors.Add($"{response.Status}: {response.Url}");
-            }
-        };
+        var (page, consoleErrors) = await OpenAsync(browser, app);
 
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Set it up" }).ClickAsync();
@@ -118,7 +125,7 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
         var (playwright, browser) = await LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseUrl, ColorScheme = ColorScheme.Light });
+        var (page, _) = await OpenAsync(browser, app);
         await page.GotoAsync("/");
         var light = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
 
@@ -143,15 +150,7 @@ public sealed class ApiDocsPageTests(BrowserApp app) : IClassFixture<BrowserApp>
         var (playwright, browser) = await SetupJourneyTests.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseUrl });
-        var errors = new List<string>();
-        page.Console += (_, m) =>
-        {
-            if (m.Type == "error")
-            {
-                errors.Add(m.Text);
-            }
-        };
+        var (page, errors) = await SetupJourneyTests.OpenAsync(browser, app);
         await page.GotoAsync("/api/docs");
         await Assertions.Expect(page.Locator(".swagger-ui .info .title")).ToContainTextAsync("Atelier API", new() { Timeout = 15000 });
         await Assertions.Expect(page.Locator(".opblock-summary-path").Filter(new() { HasText = "/api/v1/auth/login" })).ToBeVisibleAsync();

@@ -15,7 +15,8 @@ public sealed class CliTests : IDisposable
         }
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    /// <summary>Runs the real executable with the given arguments; shared by every command-line test.</summary>
+    internal static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
