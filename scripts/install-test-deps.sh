@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and a fresh Debian machine lacks: PostgreSQL server binaries (the tests start a
-# throwaway server from them), Debian's Chromium (browser tests) and the front end's npm packages.
+# throwaway server from them), Debian's Chromium (browser tests), git (Git vaults) and the front end's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && id postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v git >/dev/null 2>&1 || need+=(git)   # Git vault tests clone a local repository
 if ((${#need[@]})); then
   echo "Installing Debian packages: ${need[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
