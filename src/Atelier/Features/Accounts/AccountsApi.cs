@@ -44,9 +44,9 @@ internal static class AccountsApi
 
         // Mapped on the API group itself: a "/me" sub-group would give the route a trailing slash ("/api/v1/me/").
         api.MapGet("/me", GetMeAsync).WithTags("Profile").WithSummary("The signed-in user's profile.")
-            .RequireAuthorization(AccountsExtensions.ApiUser).ProducesProblem(StatusCodes.Status401Unauthorized);
+            .RequireApi(AccountsExtensions.ApiUser);
         api.MapPatch("/me", UpdateMeAsync).WithTags("Profile").WithSummary("Change the display name.")
-            .RequireAuthorization(AccountsExtensions.ApiUser).ProducesProblem(StatusCodes.Status401Unauthorized);
+            .RequireApi(AccountsExtensions.ApiUser);
     }
 
     private static async Task<Accepted> RegisterAsync(RegisterRequest request, AccountService accounts, CancellationToken ct)

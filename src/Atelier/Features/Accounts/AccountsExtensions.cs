@@ -59,6 +59,16 @@ public static class AccountsExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Requires a bearer-token policy and documents what a caller without it gets: 401, and 403 when the policy
+    /// asks for a role.
+    /// </summary>
+    public static TBuilder RequireApi<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.RequireAuthorization(policy).ProducesProblem(StatusCodes.Status401Unauthorized);
+        return policy == ApiUser ? builder : builder.ProducesProblem(StatusCodes.Status403Forbidden);
+    }
+
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         AccountsApi.Map(api);

@@ -103,8 +103,7 @@ internal static class AdminApi
 {
     public static void Map(RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").WithTags("Admin").RequireAuthorization(AccountsExtensions.ApiAdmin)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var admin = api.MapGroup("/admin").WithTags("Admin").RequireApi(AccountsExtensions.ApiAdmin);
         admin.MapGet("/status", (SystemStatusReader status, CancellationToken ct) => status.ReadAsync(ct))
             .WithSummary("Version, database, migrations, jobs and mail mode.");
         admin.MapGet("/users", ListUsersAsync).WithSummary("Users, oldest first, keyset-paged.");

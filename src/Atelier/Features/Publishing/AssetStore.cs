@@ -10,6 +10,12 @@ namespace Atelier.Features.Publishing;
 /// </summary>
 internal sealed class AssetStore(IOptions<AtelierOptions> options)
 {
+    private static readonly Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider ContentTypes = new();
+
+    /// <summary>The media type a file name stands for, or <c>application/octet-stream</c>.</summary>
+    public static string ContentTypeOf(string fileName) =>
+        ContentTypes.TryGetContentType(fileName, out var type) ? type : "application/octet-stream";
+
     private string Root => Path.Combine(options.Value.FullDataPath, "assets");
 
     /// <summary>Copies a file in, hashing it on the way; returns its SHA-256 and size.</summary>

@@ -58,6 +58,13 @@ internal sealed class PostRevision
     public DateTime CreatedAt { get; set; }
 }
 
+internal static class PostVisibility
+{
+    /// <summary>What the public may see: published posts whose date has come (a future date means scheduled).</summary>
+    public static IQueryable<Post> VisibleAt(this IQueryable<Post> posts, DateTime now) =>
+        posts.Where(p => p.Status == PostStatus.Published && p.PublishedAt <= now);
+}
+
 internal sealed class PostTag
 {
     public Guid PostId { get; set; }

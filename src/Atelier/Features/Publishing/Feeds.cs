@@ -76,7 +76,7 @@ internal static partial class Feeds
         }).ExcludeFromDescription();
 
     private static IQueryable<Post> Visible(AppDb db, DateTime now) =>
-        db.Posts.AsNoTracking().Where(p => p.Status == PostStatus.Published && p.PublishedAt <= now);
+        db.Posts.AsNoTracking().VisibleAt(now);
 
     internal static async Task<FeedData> LoadFeedAsync(AppDb db, DateTime now, CancellationToken ct)
     {

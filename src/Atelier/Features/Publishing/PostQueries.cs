@@ -20,11 +20,7 @@ public sealed record PostView(
 /// <summary>What the public site reads: only published posts whose date has come.</summary>
 internal sealed class PostQueries(AppDb db, TimeProvider time)
 {
-    private IQueryable<Post> Visible()
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return db.Posts.AsNoTracking().Where(p => p.Status == PostStatus.Published && p.PublishedAt <= now);
-    }
+    private IQueryable<Post> Visible() => db.Posts.AsNoTracking().VisibleAt(time.GetUtcNow().UtcDateTime);
 
     /// <summary>Newest first, keyset-paged; null when the cursor is not ours.</summary>
     public async Task<Page<PostCard>?> ListAsync(string? cursor, int limit, string? tag, PostKind? kind, CancellationToken ct)

@@ -43,8 +43,7 @@ internal static class PostsApi
         var posts = api.MapGroup("/posts").WithTags("Posts");
         posts.MapGet("", ListAsync).WithSummary("Posts, newest first, keyset-paged; filter by kind, tag and (for authors) status.");
         posts.MapGet("/{slug}", GetAsync).WithSummary("One post with its Markdown source and rendered HTML.");
-        var write = posts.MapGroup("").RequireAuthorization(AccountsExtensions.ApiAuthor)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var write = posts.MapGroup("").RequireApi(AccountsExtensions.ApiAuthor);
         write.MapPost("", CreateAsync).WithSummary("Write a post (Markdown, Obsidian syntax).");
         write.MapPut("/{slug}", UpdateAsync).WithSummary("Replace a post; the previous text is kept as a revision.");
         write.MapDelete("/{slug}", DeleteAsync).WithSummary("Delete a post.");
@@ -74,7 +73,7 @@ internal static class PostsApi
         }
         else
         {
-            query = query.Where(p => p.Status == PostStatus.Published && p.PublishedAt <= now);
+            query = query.VisibleAt(now);
         }
         if (kind is not null)
         {

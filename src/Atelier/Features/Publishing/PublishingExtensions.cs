@@ -54,7 +54,7 @@ public static class PublishingExtensions
             {
                 return Results.NotFound();
             }
-            var type = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider().TryGetContentType(name, out var t) ? t : "application/octet-stream";
+            var type = AssetStore.ContentTypeOf(name);
             http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             if (type == "image/svg+xml")
             {

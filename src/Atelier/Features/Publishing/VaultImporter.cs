@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.EntityFrameworkCore;
 using Atelier.Features.Publishing.Markdown;
 using Atelier.Platform.Data;
@@ -35,7 +34,6 @@ public sealed class ImportLog
 /// </summary>
 internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetStore store, ContentChanges changes, SearchIndex search, TimeProvider time, ILogger<VaultImporter> logger)
 {
-    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     private sealed class Note
     {
@@ -107,7 +105,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
                             VaultPath = relative,
                             FileName = Path.GetFileName(relative),
                             Sha256 = sha,
-                            ContentType = ContentTypes.TryGetContentType(relative, out var type) ? type : "application/octet-stream",
+                            ContentType = AssetStore.ContentTypeOf(relative),
                             Size = size,
                             CreatedAt = now,
                         };

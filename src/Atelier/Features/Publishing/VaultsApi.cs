@@ -33,8 +33,7 @@ internal static class VaultsApi
     public static void Map(RouteGroupBuilder api)
     {
         var vaults = api.MapGroup("/vaults").WithTags("Vaults");
-        var admin = vaults.MapGroup("").RequireAuthorization(AccountsExtensions.ApiAdmin)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var admin = vaults.MapGroup("").RequireApi(AccountsExtensions.ApiAdmin);
         admin.MapPost("", CreateAsync).WithSummary("Register an Obsidian vault: a folder on the server or a Git repository.");
         admin.MapGet("", ListAsync).WithSummary("The vaults.");
         admin.MapPost("/{id:guid}/sync", SyncAsync).WithSummary("Start an import in the background; returns its id.");
