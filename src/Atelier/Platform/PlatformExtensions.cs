@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
+using Atelier.Platform.Cluster;
 using Atelier.Platform.Data;
 using Atelier.Platform.Email;
 using Atelier.Platform.Health;
@@ -27,6 +28,7 @@ internal static class PlatformExtensions
         builder.AddTelemetry();
         builder.AddData();
         builder.AddJobs();
+        builder.AddCluster();
         builder.AddEmail();
         builder.AddAtelierHealth();
         builder.AddRateLimits();
