@@ -90,6 +90,7 @@ internal static class PlatformExtensions
         app.UseAuthorization();
         // After authentication: signed-in requests are never served from or stored in the cache.
         app.UseOutputCache();
+        app.UseMiddleware<EntityTagsMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
 
         app.MapStaticAssets();
