@@ -21,6 +21,7 @@ public static class PublishingExtensions
         builder.Services.AddSingleton<ContentChanges>();
         builder.Services.AddSingleton<Platform.Cluster.IClusterHandler, ContentChanges.CacheHandler>();
         builder.Services.AddScoped<VaultSync>();
+        builder.Services.AddScoped<VaultRegistry>();
         builder.Services.AddSingleton<GitSource>();
         builder.Services.AddScoped<Platform.Jobs.IJobHandler, VaultImportJob>();
         builder.Services.AddHostedService<GitSyncScheduler>();
