@@ -35,7 +35,7 @@ internal sealed record CategoryPath(string Key, IReadOnlyList<CategoryLevel> Lev
             result.Add(new CategoryLevel(key, level, parent));
             parent = key;
         }
-        // Letters that compose under Unicode normalization can, rarely, make the key longer than the text.
+        // Unicode normalization can, rarely, turn one character into two, so the key may be longer than the text.
         if (parent!.Length > MaxLength)
         {
             error = $"'{written}' is longer than {MaxLength} characters.";
