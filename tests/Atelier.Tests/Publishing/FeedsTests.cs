@@ -233,6 +233,11 @@ public abstract class FeedsTests(AtelierFactory app)
         locs.ShouldContain("http://atelier.test/tags/ideas");
         locs.ShouldContain("http://atelier.test/tags/%D0%BC%D1%83%D0%B7%D1%8B%D0%BA%D0%B0"); // музыка
         locs.ShouldContain("http://atelier.test/tags/%D0%BC%D1%83%D0%B7%D1%8B%D0%BA%D0%B0/%D1%82%D0%B5%D0%BE%D1%80%D0%B8%D1%8F");
+        locs.ShouldContain("http://atelier.test/categories");
+        locs.ShouldContain("http://atelier.test/categories/music");
+        locs.ShouldContain("http://atelier.test/categories/music/synthesis/modular");
+        locs.ShouldContain("http://atelier.test/categories/%D0%BC%D1%83%D0%B7%D1%8B%D0%BA%D0%B0/%D1%81%D0%B8%D0%BD%D1%82%D0%B5%D0%B7"); // музыка/синтез
+        locs.ShouldNotContain("http://atelier.test/categories/unfinished"); // only a draft is filed there
         locs.ShouldAllBe(l => Regex.IsMatch(l, "^[!-~]+$")); // percent-encoded: ASCII only
         foreach (var loc in locs)
         {

@@ -187,6 +187,11 @@ internal static partial class Feeds
         var visible = Visible(db, now);
         var tags = await db.PostTags.AsNoTracking().Where(t => visible.Any(p => p.Id == t.PostId))
             .Select(t => t.Tag).Distinct().OrderBy(t => t).Take(SitemapLimit - 2 - posts.Count).ToListAsync(ct);
+        var categories = (await CategoryTree.LoadAsync(db, now, ct)).All.Select(c => c.Url).Order(StringComparer.Ordinal).ToList();
+        if (categories.Count > 0)
+        {
+            categories.Insert(0, "/categories");
+        }
         var touched = await db.Posts.MaxAsync(p => (DateTime?)p.UpdatedAt, ct);
 
         var newest = posts.Count > 0 ? posts.Max(p => Later(p.UpdatedAt, p.PublishedAt!.Value)) : (DateTime?)null;
@@ -194,7 +199,8 @@ internal static partial class Feeds
             Url(site.BaseUrl + "/", newest),
             Url(site.BaseUrl + "/posts", newest),
             posts.Select(p => Url(site.BaseUrl + "/posts/" + Uri.EscapeDataString(p.Slug), Later(p.UpdatedAt, p.PublishedAt!.Value))),
-            tags.Select(t => Url(site.BaseUrl + TagPath(t), null)));
+            tags.Select(t => Url(site.BaseUrl + TagPath(t), null)),
+            categories.Take(SitemapLimit - 2 - posts.Count - tags.Count).Select(c => Url(site.BaseUrl + c, null)));
         var lastModified = Later(newest ?? DateTime.UnixEpoch, touched ?? DateTime.UnixEpoch);
         return Respond(http, Xml(urlset), "application/xml; charset=utf-8", lastModified > now ? now : lastModified);
 

@@ -15,7 +15,8 @@ public sealed record PostLinkView(string Title, string Url);
 
 public sealed record PostView(
     PostCard Card, string Html, IReadOnlyList<Heading> Toc, IReadOnlyList<PostLinkView> Backlinks, int ReadingMinutes, string? Series,
-    PostLinkView? Previous, PostLinkView? Next, DateTime UpdatedAt, string? SeoTitle, string? SeoDescription);
+    PostLinkView? Previous, PostLinkView? Next, DateTime UpdatedAt, string? SeoTitle, string? SeoDescription,
+    IReadOnlyList<IReadOnlyList<CategoryLink>> Categories);
 
 /// <summary>What the public site reads: only published posts whose date has come.</summary>
 internal sealed class PostQueries(AppDb db, TimeProvider time)
@@ -23,7 +24,7 @@ internal sealed class PostQueries(AppDb db, TimeProvider time)
     private IQueryable<Post> Visible() => db.Posts.AsNoTracking().VisibleAt(time.GetUtcNow().UtcDateTime);
 
     /// <summary>Newest first, keyset-paged; null when the cursor is not ours.</summary>
-    public async Task<Page<PostCard>?> ListAsync(string? cursor, int limit, string? tag, PostKind? kind, CancellationToken ct)
+    public Task<Page<PostCard>?> ListAsync(string? cursor, int limit, string? tag, PostKind? kind, CancellationToken ct)
     {
         var query = Visible();
         if (tag is not null)
@@ -34,6 +35,21 @@ internal sealed class PostQueries(AppDb db, TimeProvider time)
         {
             query = query.Where(p => p.Kind == kind);
         }
+        return PageAsync(query, cursor, limit, ct);
+    }
+
+    /// <summary>The posts filed under a category or any category below it, newest first, keyset-paged; null when the cursor is not ours.</summary>
+    public Task<Page<PostCard>?> InCategoryAsync(string path, string? cursor, int limit, CancellationToken ct)
+    {
+        var below = path + "/";
+        return PageAsync(Visible().Where(p => p.Categories.Any(c => c.Path == path || c.Path.StartsWith(below))), cursor, limit, ct);
+    }
+
+    /// <summary>The categories that have visible posts, with their counts.</summary>
+    public Task<CategoryTree> CategoriesAsync(CancellationToken ct) => CategoryTree.LoadAsync(db, time.GetUtcNow().UtcDateTime, ct);
+
+    private static async Task<Page<PostCard>?> PageAsync(IQueryable<Post> query, string? cursor, int limit, CancellationToken ct)
+    {
         if (cursor is not null)
         {
             if (!Keyset.TryDecode(cursor, out var key, out var id))
@@ -99,7 +115,7 @@ internal sealed class PostQueries(AppDb db, TimeProvider time)
         var toc = JsonSerializer.Deserialize<List<Heading>>(post.TocJson) ?? [];
         var card = new PostCard(post.Id, post.Slug, post.Title, post.Summary, post.PublishedAt, post.Kind, post.CoverUrl, tags);
         return new PostView(card, post.Html, toc, backlinks, Math.Max(1, (int)Math.Round(post.WordCount / 220.0)), post.Series,
-            previous, next, post.UpdatedAt, post.SeoTitle, post.SeoDescription);
+            previous, next, post.UpdatedAt, post.SeoTitle, post.SeoDescription, await CategoryTree.TrailsOfAsync(db, id, ct));
     }
 
     /// <summary>Where an old address now lives (a renamed note or changed slug), or null.</summary>

@@ -24,14 +24,15 @@ public sealed record PostRequest(
     [property: MaxLength(200)] string? Series,
     [property: Range(0, 100_000)] int? SeriesOrder,
     [property: MaxLength(300)] string? SeoTitle,
-    [property: MaxLength(1000)] string? SeoDescription);
+    [property: MaxLength(1000)] string? SeoDescription,
+    [property: MaxLength(CategoryPath.MaxCount), CategoryPaths] string[]? Categories = null);
 
 public sealed record PostDto(Guid Id, string Slug, string Title, PostKind Kind, string Status, DateTime? PublishedAt, string? Summary,
     IReadOnlyList<string> Tags, string Source, string Html, string? CoverUrl, bool Featured, string? Series, int? SeriesOrder,
-    string? SeoTitle, string? SeoDescription, Guid? AuthorId, bool FromVault, DateTime UpdatedAt);
+    string? SeoTitle, string? SeoDescription, Guid? AuthorId, bool FromVault, DateTime UpdatedAt, IReadOnlyList<string> Categories);
 
 public sealed record PostSummaryDto(Guid Id, string Slug, string Title, PostKind Kind, string Status, DateTime? PublishedAt, string? Summary,
-    IReadOnlyList<string> Tags, DateTime UpdatedAt);
+    IReadOnlyList<string> Tags, DateTime UpdatedAt, IReadOnlyList<string> Categories);
 
 public sealed record RevisionDto(Guid Id, string Title, DateTime CreatedAt, Guid? AuthorId);
 
@@ -93,7 +94,7 @@ internal static class PostsApi
         }
         var rows = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(page.Take + 1)
             .Select(p => new PostSummaryDto(p.Id, p.Slug, p.Title, p.Kind, p.Status.ToString(), p.PublishedAt, p.Summary,
-                p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList(), p.UpdatedAt))
+                p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList(), p.UpdatedAt, p.Categories.OrderBy(c => c.Path).Select(c => c.Path).ToList()))
             .ToListAsync(ct);
         return TypedResults.Ok(Keyset.ToPage(rows, page.Take, p => (p.UpdatedAt, p.Id)));
     }
@@ -104,7 +105,7 @@ internal static class PostsApi
         var me = user.UserId();
         var editor = IsEditor(user);
         var writer = IsWriter(user);
-        var post = await db.Posts.AsNoTracking().Include(p => p.Tags)
+        var post = await db.Posts.AsNoTracking().Include(p => p.Tags).Include(p => p.Categories)
             .Where(p => p.Slug == slug && ((p.Status == PostStatus.Published && p.PublishedAt <= now) || editor || (writer && p.AuthorId == me)))
             .SingleOrDefaultAsync(ct);
         return post is null ? TypedResults.NotFound() : TypedResults.Ok(ToDto(post));
@@ -112,7 +113,7 @@ internal static class PostsApi
 
     private static PostDto ToDto(Post p) => new(p.Id, p.Slug, p.Title, p.Kind, p.Status.ToString(), p.PublishedAt, p.Summary,
         p.Tags.Select(t => t.Tag).Order(StringComparer.Ordinal).ToList(), p.Source, p.Html, p.CoverUrl, p.Featured, p.Series, p.SeriesOrder,
-        p.SeoTitle, p.SeoDescription, p.AuthorId, p.VaultId is not null, p.UpdatedAt);
+        p.SeoTitle, p.SeoDescription, p.AuthorId, p.VaultId is not null, p.UpdatedAt, p.Categories.Select(c => c.Path).Order(StringComparer.Ordinal).ToList());
 
     private static async Task<Results<Created<PostDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         PostRequest request, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, SearchIndex search, TimeProvider time, CancellationToken ct)
@@ -219,7 +220,7 @@ internal static class PostsApi
     {
         var me = user.UserId();
         var editor = IsEditor(user);
-        return db.Posts.Include(p => p.Tags).SingleOrDefaultAsync(p => p.Slug == slug && (editor || p.AuthorId == me), ct);
+        return db.Posts.Include(p => p.Tags).Include(p => p.Categories).SingleOrDefaultAsync(p => p.Slug == slug && (editor || p.AuthorId == me), ct);
     }
 
     private static async Task ApplyAsync(Post post, PostRequest r, AppDb db, ObsidianRenderer renderer, DateTime now, CancellationToken ct)
@@ -245,6 +246,7 @@ internal static class PostsApi
         {
             post.Tags.Add(new PostTag { PostId = post.Id, Tag = tag });
         }
+        await CategoryWriter.SetAsync(db, post, r.Categories, ct);
     }
 
     private static async Task<RenderResult> RenderAsync(Post post, AppDb db, ObsidianRenderer renderer, DateTime now, CancellationToken ct)
