@@ -18,6 +18,7 @@ public static class PublishingExtensions
         builder.Services.AddSingleton<AssetStore>();
         builder.Services.AddScoped<VaultImporter>();
         builder.Services.AddScoped<PostQueries>();
+        builder.Services.AddScoped<PostWriter>();
         builder.Services.AddSingleton<ContentChanges>();
         builder.Services.AddScoped<VaultSync>();
         builder.Services.AddSingleton<GitSource>();
