@@ -171,6 +171,25 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
         }
         return await LoginAsync(client, email, password);
     }
+
+    /// <summary>Registers and confirms a user and makes them an Author (the owner, created if need be, promotes them).</summary>
+    public async Task RegisterAuthorAsync(string email, string password = "correct horse 1")
+    {
+        var client = CreateClient();
+        var owner = await OwnerAsync(client);
+        var tokens = await RegisterConfirmedAsync(client, email, password);
+        var id = (await CreateClient(tokens.AccessToken).GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/me")).GetProperty("id").GetGuid();
+        (await CreateClient(owner.AccessToken).PutAsJsonAsync($"/api/v1/admin/users/{id}/role", new { role = "Author" })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A page client (no redirects followed) signed in with the site cookie through the sign-in form.</summary>
+    public async Task<HttpClient> SignInToPagesAsync(string email, string password)
+    {
+        var client = CreatePageClient();
+        var signedIn = await SubmitFormAsync(client, "/account/login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.Redirect, "signing in redirects");
+        return client;
+    }
 }
 
 public sealed record Tokens(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType);

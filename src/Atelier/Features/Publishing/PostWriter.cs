@@ -4,8 +4,16 @@ using Microsoft.EntityFrameworkCore;
 using Atelier.Features.Accounts;
 using Atelier.Features.Publishing.Markdown;
 using Atelier.Platform.Data;
+using Atelier.Platform.Http;
 
 namespace Atelier.Features.Publishing;
+
+/// <summary>A post in its writer's list: <see cref="State"/> is Draft, Scheduled or Published.</summary>
+public sealed record WritablePostDto(Guid Id, string Slug, string Title, PostKind Kind, string State, DateTime? PublishedAt, DateTime UpdatedAt, bool FromVault)
+{
+    public string EditUrl => $"/admin/posts/{Uri.EscapeDataString(Slug)}/edit";
+    public string Url => "/posts/" + Uri.EscapeDataString(Slug);
+}
 
 internal enum PostWriteError { None, NotFound, FromVault, SlugTaken }
 
@@ -35,12 +43,30 @@ internal sealed class PostWriter(AppDb db, ObsidianRenderer renderer, ContentCha
         return db.Posts.Include(p => p.Tags).SingleOrDefaultAsync(p => p.Slug == slug && (editor || p.AuthorId == me), ct);
     }
 
-    /// <summary>The posts this user may change (all of them for admins), most recently changed first.</summary>
-    public IQueryable<Post> Writable(ClaimsPrincipal user)
+    /// <summary>
+    /// The posts this user may change (all of them for admins), most recently changed first, keyset-paged; null when
+    /// the cursor is not ours.
+    /// </summary>
+    public async Task<Page<WritablePostDto>?> ListAsync(ClaimsPrincipal user, PageRequest page, CancellationToken ct)
     {
         var me = user.UserId();
         var editor = IsEditor(user);
-        return db.Posts.AsNoTracking().Where(p => editor || p.AuthorId == me);
+        var now = time.GetUtcNow().UtcDateTime;
+        var query = db.Posts.AsNoTracking().Where(p => editor || p.AuthorId == me);
+        if (page.Cursor is not null)
+        {
+            if (!Keyset.TryDecode(page.Cursor, out var key, out var id))
+            {
+                return null;
+            }
+            query = query.Where(p => p.UpdatedAt < key || (p.UpdatedAt == key && p.Id < id));
+        }
+        var rows = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(page.Take + 1)
+            .Select(p => new WritablePostDto(p.Id, p.Slug, p.Title, p.Kind,
+                p.Status == PostStatus.Draft ? "Draft" : p.PublishedAt > now ? "Scheduled" : "Published",
+                p.PublishedAt, p.UpdatedAt, p.VaultId != null))
+            .ToListAsync(ct);
+        return Keyset.ToPage(rows, page.Take, p => (p.UpdatedAt, p.Id));
     }
 
     public async Task<PostWrite> CreateAsync(PostRequest request, ClaimsPrincipal user, CancellationToken ct)

@@ -19,6 +19,7 @@ public static class PublishingExtensions
         builder.Services.AddScoped<VaultImporter>();
         builder.Services.AddScoped<PostQueries>();
         builder.Services.AddScoped<PostWriter>();
+        builder.Services.AddScoped<PostImages>();
         builder.Services.AddSingleton<ContentChanges>();
         builder.Services.AddScoped<VaultSync>();
         builder.Services.AddSingleton<GitSource>();
