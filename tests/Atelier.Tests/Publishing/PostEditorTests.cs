@@ -9,9 +9,9 @@ namespace Atelier.Tests.Publishing;
 /// <summary>The admin post editor pages, through HTTP with the site cookie and antiforgery, as an author's browser uses them.</summary>
 public abstract partial class PostEditorTests(AtelierFactory app)
 {
-    /// <summary>A 1×1 PNG.</summary>
+    /// <summary>A 48×32 PNG: indigo over yellow.</summary>
     internal static readonly byte[] Png = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+        "iVBORw0KGgoAAAANSUhEUgAAADAAAAAgCAIAAADbtmxLAAAAOUlEQVR42u3OMQ0AMAgAMEzM0l6MY2MmduGCcDSpgEbet0oICQkJCQkJCQ2Hfp1VhISEhISEhISGNVkK/4gkqz+cAAAAAElFTkSuQmCC");
 
     private async Task<HttpClient> AuthorAsync()
     {
