@@ -156,7 +156,7 @@ internal sealed class EditModel(PostWriter writer, PostImages images, TimeProvid
         SaveState = "unsaved";
         if (!ModelState.IsValid)
         {
-            PreviewHtml = (await writer.PreviewAsync(Input.Source ?? "", post?.Id, ct)).Html;
+            await PreviewInputAsync(post, ct);
             return Page();
         }
         var now = time.GetUtcNow().UtcDateTime;
@@ -186,7 +186,7 @@ internal sealed class EditModel(PostWriter writer, PostImages images, TimeProvid
             default:
                 return NotFound();
         }
-        PreviewHtml = (await writer.PreviewAsync(Input.Source ?? "", post?.Id, ct)).Html;
+        await PreviewInputAsync(post, ct);
         return Page();
     }
 
@@ -239,6 +239,10 @@ internal sealed class EditModel(PostWriter writer, PostImages images, TimeProvid
                 return NotFound();
         }
     }
+
+    /// <summary>A form sent back to fix shows the preview of what was typed (unless it is too long to keep anyway).</summary>
+    private async Task PreviewInputAsync(Post? post, CancellationToken ct) =>
+        PreviewHtml = Input.Source is { Length: > MaxSourceLength } ? "" : (await writer.PreviewAsync(Input.Source ?? "", post?.Id, ct)).Html;
 
     private static string EditUrl(string slug) => $"/admin/posts/{Uri.EscapeDataString(slug)}/edit";
 
