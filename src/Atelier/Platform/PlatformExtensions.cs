@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
+using Atelier.Platform.Cluster;
 using Atelier.Platform.Data;
 using Atelier.Platform.Email;
 using Atelier.Platform.Health;
@@ -27,6 +28,7 @@ internal static class PlatformExtensions
         builder.AddTelemetry();
         builder.AddData();
         builder.AddJobs();
+        builder.AddCluster();
         builder.AddEmail();
         builder.AddAtelierHealth();
         builder.AddRateLimits();
@@ -98,6 +100,7 @@ internal static class PlatformExtensions
         app.UseAuthorization();
         // After authentication: signed-in requests are never served from or stored in the cache.
         app.UseOutputCache();
+        app.UseMiddleware<EntityTagsMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
 
         app.MapStaticAssets();

@@ -321,6 +321,38 @@ public abstract class FeedsTests(AtelierFactory app)
         (await after.Content.ReadAsStringAsync()).ShouldContain("Fresh");
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/posts")]
+    [InlineData("/archive")]
+    [InlineData("/tags/intro")]
+    public async Task PublicPages_CarryAnETag_AnswerNotModified_AndChangeTheirTagWithTheContent(string path)
+    {
+        await ImportedVault.OnceAsync(app);
+        var client = app.CreateClient();
+        var (first, _) = await GetAsync(path);
+        var etag = first.Headers.ETag.ShouldNotBeNull(path);
+        (await GetAsync(path)).Response.Headers.ETag.ShouldBe(etag, "the same page, served again (from the cache), keeps its tag");
+
+        using (var again = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            again.Headers.IfNoneMatch.Add(etag);
+            var notModified = await client.SendAsync(again);
+            notModified.StatusCode.ShouldBe(HttpStatusCode.NotModified, path);
+            (await notModified.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
+        }
+
+        var title = "Breaking " + Guid.NewGuid().ToString("N")[..6];
+        await AddPostAsync(PostKind.Article, title, DateTime.UtcNow.AddSeconds(-1), tag: "intro");
+        await app.Services.GetRequiredService<ContentChanges>().PublishedAsync(CancellationToken.None);
+        using var afterChange = new HttpRequestMessage(HttpMethod.Get, path);
+        afterChange.Headers.IfNoneMatch.Add(etag);
+        var changed = await client.SendAsync(afterChange);
+        changed.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+        changed.Headers.ETag.ShouldNotBe(etag);
+        (await changed.Content.ReadAsStringAsync()).ShouldContain(title);
+    }
+
     [Fact]
     public async Task PostPage_DescribesItselfToLinkPreviewsAndSearchEngines()
     {

@@ -17,7 +17,7 @@ public abstract partial class PostEditorTests(AtelierFactory app)
     {
         var email = $"author-{Guid.NewGuid():N}@example.org";
         await app.RegisterAuthorAsync(email);
-        return await app.SignInToPagesAsync(email, "correct horse 1");
+        return await app.SignedInPageClientAsync(email, "correct horse 1");
     }
 
     private static Dictionary<string, string> Form(string title, string source, string publish = "Draft", string tags = "") => new()
@@ -149,7 +149,7 @@ public abstract partial class PostEditorTests(AtelierFactory app)
 
         var memberEmail = $"member-{Guid.NewGuid():N}@example.org";
         await app.RegisterConfirmedAsync(app.CreateClient(), memberEmail);
-        var member = await app.SignInToPagesAsync(memberEmail, "correct horse 1");
+        var member = await app.SignedInPageClientAsync(memberEmail, "correct horse 1");
         foreach (var path in new[] { "/admin/posts", "/admin/posts/new", edit })
         {
             var refused = await member.GetAsync(path);
@@ -242,7 +242,7 @@ public abstract partial class PostEditorTests(AtelierFactory app)
             });
             await db.SaveChangesAsync();
         }
-        var owner = await app.SignInToPagesAsync(await OwnerEmailAsync(), "owner password 1");
+        var owner = await app.SignedInPageClientAsync(await OwnerEmailAsync(), "owner password 1");
         var edit = $"/admin/posts/{slug}/edit";
         var html = await owner.GetStringAsync(edit);
         html.ShouldContain("edit the note in the vault");

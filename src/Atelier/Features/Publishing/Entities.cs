@@ -158,6 +158,7 @@ internal sealed class PublishingConfiguration :
         b.HasIndex(p => p.Slug).IsUnique();
         b.HasIndex(p => new { p.Status, p.PublishedAt, p.Id });
         b.HasIndex(p => new { p.VaultId, p.VaultPath });
+        b.HasIndex(p => new { p.VaultId, p.Series, p.SeriesOrder });
         b.HasMany(p => p.Tags).WithOne().HasForeignKey(t => t.PostId).OnDelete(DeleteBehavior.Cascade);
     }
 

@@ -222,19 +222,13 @@ internal static partial class Feeds
     /// <summary>The body with an ETag (its hash), Last-Modified and five minutes of shared caching; 304 when the client has it.</summary>
     internal static IResult Respond(HttpContext http, byte[] body, string contentType, DateTime? lastModified)
     {
-        var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16)) + "\"");
+        var etag = Platform.Http.EntityTags.For(body);
         var modified = lastModified is { } m ? new DateTimeOffset(m.Ticks - (m.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero) : (DateTimeOffset?)null;
         var response = http.Response.GetTypedHeaders();
         response.ETag = etag;
         response.LastModified = modified;
         http.Response.Headers.CacheControl = "public, max-age=300";
-
-        // RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since counts only without it. Weak comparison: a proxy that
-        // compresses the body marks our tag weak.
-        var request = http.Request.GetTypedHeaders();
-        var notModified = request.IfNoneMatch is { Count: > 0 } tags
-            ? tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false))
-            : request.IfModifiedSince is { } since && modified is { } current && current <= since;
+        var notModified = Platform.Http.EntityTags.NotModified(http.Request, etag, modified);
         return notModified ? Results.StatusCode(StatusCodes.Status304NotModified) : Results.Bytes(body, contentType);
     }
 

@@ -62,35 +62,43 @@ internal sealed class PostQueries(AppDb db, TimeProvider time)
         Visible().Where(p => p.Kind != PostKind.Page).OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.Id).Take(5000)
             .Select(p => new ArchiveEntry(p.Title, "/posts/" + p.Slug, p.PublishedAt!.Value)).ToListAsync(ct);
 
+    private sealed record PostRow(Guid Id, string Slug, string Title, string? Summary, DateTime PublishedAt, PostKind Kind, string? CoverUrl,
+        string Html, string TocJson, int WordCount, string? Series, int? SeriesOrder, DateTime UpdatedAt, string? SeoTitle,
+        string? SeoDescription, Guid? VaultId);
+
     public async Task<PostView?> GetAsync(string slug, CancellationToken ct)
     {
+        // Several small queries on one connection (on SQLite each open and close of a pooled connection re-registers its
+        // functions under the pool's lock). Flat projections: a nested collection in a constructor made EF build
+        // delegates on every execution, the page's largest cost.
+        await db.Database.OpenConnectionAsync(ct);
         var post = await Visible().Where(p => p.Slug == slug)
-            .Select(p => new
-            {
-                Card = new PostCard(p.Id, p.Slug, p.Title, p.Summary, p.PublishedAt!.Value, p.Kind, p.CoverUrl,
-                    p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList()),
-                p.Html, p.TocJson, p.WordCount, p.Series, p.SeriesOrder, p.UpdatedAt, p.SeoTitle, p.SeoDescription, p.VaultId,
-            })
+            .Select(p => new PostRow(p.Id, p.Slug, p.Title, p.Summary, p.PublishedAt!.Value, p.Kind, p.CoverUrl, p.Html, p.TocJson,
+                p.WordCount, p.Series, p.SeriesOrder, p.UpdatedAt, p.SeoTitle, p.SeoDescription, p.VaultId))
             .SingleOrDefaultAsync(ct);
         if (post is null)
         {
             return null;
         }
-        var id = post.Card.Id;
-        var backlinks = await Visible().Where(p => db.PostLinks.Any(l => l.FromPostId == p.Id && l.ToPostId == id))
+        var id = post.Id;
+        var tags = await db.PostTags.AsNoTracking().Where(t => t.PostId == id).OrderBy(t => t.Tag).Select(t => t.Tag).ToListAsync(ct);
+        // From the links to this post (indexed by target) to their visible sources, not a scan of every post.
+        var backlinks = await db.PostLinks.Where(l => l.ToPostId == id)
+            .Join(Visible(), l => l.FromPostId, p => p.Id, (l, p) => p)
             .OrderBy(p => p.Title).Select(p => new PostLinkView(p.Title, "/posts/" + p.Slug)).ToListAsync(ct);
         PostLinkView? previous = null, next = null;
         if (post.Series is not null && post.SeriesOrder is { } order)
         {
             // A series lives in one source: two vaults may both have a "Basics" series.
-            var series = Visible().Where(p => p.Series == post.Series && p.SeriesOrder != null && p.VaultId == post.VaultId);
+            var series = Visible().Where(p => p.VaultId == post.VaultId && p.Series == post.Series && p.SeriesOrder != null);
             previous = await series.Where(p => p.SeriesOrder < order).OrderByDescending(p => p.SeriesOrder)
                 .Select(p => new PostLinkView(p.Title, "/posts/" + p.Slug)).FirstOrDefaultAsync(ct);
             next = await series.Where(p => p.SeriesOrder > order).OrderBy(p => p.SeriesOrder)
                 .Select(p => new PostLinkView(p.Title, "/posts/" + p.Slug)).FirstOrDefaultAsync(ct);
         }
         var toc = JsonSerializer.Deserialize<List<Heading>>(post.TocJson) ?? [];
-        return new PostView(post.Card, post.Html, toc, backlinks, Math.Max(1, (int)Math.Round(post.WordCount / 220.0)), post.Series,
+        var card = new PostCard(post.Id, post.Slug, post.Title, post.Summary, post.PublishedAt, post.Kind, post.CoverUrl, tags);
+        return new PostView(card, post.Html, toc, backlinks, Math.Max(1, (int)Math.Round(post.WordCount / 220.0)), post.Series,
             previous, next, post.UpdatedAt, post.SeoTitle, post.SeoDescription);
     }
 
