@@ -51,7 +51,17 @@ internal static class PlatformExtensions
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSetup>());
         services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/Admin", Features.Accounts.AccountsExtensions.SiteAdmin);
+            // The admin panel is for Owner/Admin, except the post editor (/Admin/Posts), open to authors too. Policies
+            // only add up, so the admin-only rule is given page by page: a new admin page is admin-only by default.
+            o.Conventions.AuthorizeFolder("/Admin/Posts", Features.Accounts.AccountsExtensions.SiteAuthor);
+            o.Conventions.AddFolderApplicationModelConvention("/Admin", page =>
+            {
+                if (!page.ViewEnginePath.StartsWith("/Admin/Posts/", StringComparison.Ordinal))
+                {
+                    page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(Features.Accounts.AccountsExtensions.SiteAdmin));
+                }
+            });
+            o.Conventions.AddPageRoute("/Admin/Posts/Edit", "admin/posts/new");
         });
         services.AddResponseCompression(o =>
         {

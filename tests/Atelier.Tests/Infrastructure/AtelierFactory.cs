@@ -183,6 +183,16 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
         }
         return await LoginAsync(client, email, password);
     }
+
+    /// <summary>Registers and confirms a user and makes them an Author (the owner, created if need be, promotes them).</summary>
+    public async Task RegisterAuthorAsync(string email, string password = "correct horse 1")
+    {
+        var client = CreateClient();
+        var owner = await OwnerAsync(client);
+        var tokens = await RegisterConfirmedAsync(client, email, password);
+        var id = (await CreateClient(tokens.AccessToken).GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/me")).GetProperty("id").GetGuid();
+        (await CreateClient(owner.AccessToken).PutAsJsonAsync($"/api/v1/admin/users/{id}/role", new { role = "Author" })).EnsureSuccessStatusCode();
+    }
 }
 
 public sealed record Tokens(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType);

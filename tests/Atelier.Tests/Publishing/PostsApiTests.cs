@@ -5,16 +5,11 @@ namespace Atelier.Tests.Publishing;
 
 public abstract class PostsApiTests(AtelierFactory app)
 {
-    private async Task<HttpClient> AuthorAsync(string? email = null)
+    private async Task<HttpClient> AuthorAsync()
     {
-        var client = app.CreateClient();
-        var owner = await app.OwnerAsync(client);
-        email ??= $"author-{Guid.NewGuid():N}@example.org";
-        var tokens = await app.RegisterConfirmedAsync(client, email);
-        var id = (await app.CreateClient(tokens.AccessToken).GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("id").GetGuid();
-        (await app.CreateClient(owner.AccessToken).PutAsJsonAsync($"/api/v1/admin/users/{id}/role", new { role = "Author" })).EnsureSuccessStatusCode();
-        var author = app.CreateClient((await AtelierFactory.LoginAsync(client, email, "correct horse 1")).AccessToken);
-        return author;
+        var email = $"author-{Guid.NewGuid():N}@example.org";
+        await app.RegisterAuthorAsync(email);
+        return app.CreateClient((await AtelierFactory.LoginAsync(app.CreateClient(), email, "correct horse 1")).AccessToken);
     }
 
     [Fact]

@@ -18,6 +18,8 @@ public static class PublishingExtensions
         builder.Services.AddSingleton<AssetStore>();
         builder.Services.AddScoped<VaultImporter>();
         builder.Services.AddScoped<PostQueries>();
+        builder.Services.AddScoped<PostWriter>();
+        builder.Services.AddScoped<PostImages>();
         builder.Services.AddSingleton<ContentChanges>();
         builder.Services.AddSingleton<Platform.Cluster.IClusterHandler, ContentChanges.CacheHandler>();
         builder.Services.AddScoped<VaultSync>();
