@@ -81,6 +81,20 @@ public sealed class ClusterTests : IAsyncLifetime
             .ShouldBeTrue("the second instance's home page still lists the deleted post");
     }
 
+    [Fact]
+    public async Task SiteSettingsSavedOnOneInstance_ShowOnTheOther()
+    {
+        var reader = _second!.CreateClient();
+        (await reader.GetStringAsync("/")).ShouldContain("<title>Atelier</title>");
+
+        var store = _first.Services.GetRequiredService<Atelier.Features.Publishing.SiteSettingsStore>();
+        await store.SaveAsync(store.Defaults with { Title = "Lighthouse Keepers" }, TimeProvider.System, CancellationToken.None);
+
+        (await EventuallyAsync(() => reader.GetStringAsync("/"), page => page.Contains("<title>Lighthouse Keepers</title>", StringComparison.Ordinal)))
+            .ShouldBeTrue("the second instance still shows the old site name");
+        (await reader.GetStringAsync("/feed.xml")).ShouldContain("<title>Lighthouse Keepers</title>");
+    }
+
     /// <summary>Polls for up to 10 s (far below the cache's minute, so a missed notification fails the test).</summary>
     private static async Task<bool> EventuallyAsync(Func<Task<string>> read, Func<string, bool> done)
     {

@@ -62,17 +62,17 @@ internal static partial class Feeds
         MapFeed(app, "/atom.xml", "application/atom+xml; charset=utf-8", Atom);
         MapFeed(app, "/feed.json", "application/feed+json; charset=utf-8", JsonFeed);
         app.MapMethods("/sitemap.xml", GetOrHead, SitemapAsync).ExcludeFromDescription();
-        app.MapMethods("/robots.txt", GetOrHead, (IOptions<AtelierOptions> options, IConfiguration config, HttpContext http) =>
-            Respond(http, Encoding.UTF8.GetBytes(Robots(Site.From(options.Value, config))), "text/plain; charset=utf-8", null))
+        app.MapMethods("/robots.txt", GetOrHead, async (IOptions<AtelierOptions> options, SiteSettingsStore settings, HttpContext http, CancellationToken ct) =>
+            Respond(http, Encoding.UTF8.GetBytes(Robots(Site.From(options.Value, await settings.GetAsync(ct)))), "text/plain; charset=utf-8", null))
             .ExcludeFromDescription();
         return app;
     }
 
     private static void MapFeed(IEndpointRouteBuilder app, string pattern, string contentType, Func<Site, FeedData, byte[]> render) =>
-        app.MapMethods(pattern, GetOrHead, async (AppDb db, TimeProvider time, IOptions<AtelierOptions> options, IConfiguration config, HttpContext http, CancellationToken ct) =>
+        app.MapMethods(pattern, GetOrHead, async (AppDb db, TimeProvider time, IOptions<AtelierOptions> options, SiteSettingsStore settings, HttpContext http, CancellationToken ct) =>
         {
             var feed = await LoadFeedAsync(db, time.GetUtcNow().UtcDateTime, ct);
-            return Respond(http, render(Site.From(options.Value, config), feed), contentType, feed.LastModified);
+            return Respond(http, render(Site.From(options.Value, await settings.GetAsync(ct)), feed), contentType, feed.LastModified);
         }).ExcludeFromDescription();
 
     private static IQueryable<Post> Visible(AppDb db, DateTime now) =>
@@ -101,7 +101,7 @@ internal static partial class Feeds
         var channel = new XElement("channel",
             new XElement("title", site.Title),
             new XElement("link", site.BaseUrl + "/"),
-            new XElement("description", $"The newest posts on {site.Title}"),
+            new XElement("description", site.Description ?? $"The newest posts on {site.Title}"),
             new XElement("generator", "Atelier"),
             new XElement("lastBuildDate", Rfc1123(feed.Updated)),
             new XElement(AtomNs + "link", new XAttribute("href", site.BaseUrl + "/feed.xml"), new XAttribute("rel", "self"),
@@ -165,7 +165,7 @@ internal static partial class Feeds
     private sealed record JsonFeedAuthor(string Name);
 
     internal static byte[] JsonFeed(Site site, FeedData feed) => JsonSerializer.SerializeToUtf8Bytes(new JsonFeedDocument(
-        "https://jsonfeed.org/version/1.1", site.Title, site.BaseUrl + "/", site.BaseUrl + "/feed.json", $"The newest posts on {site.Title}",
+        "https://jsonfeed.org/version/1.1", site.Title, site.BaseUrl + "/", site.BaseUrl + "/feed.json", site.Description ?? $"The newest posts on {site.Title}",
         [new JsonFeedAuthor(site.Title)],
         [.. feed.Items.Select(item =>
         {
@@ -178,10 +178,10 @@ internal static partial class Feeds
     // ---- sitemap and robots ----
 
     private static async Task<IResult> SitemapAsync(
-        AppDb db, TimeProvider time, IOptions<AtelierOptions> options, IConfiguration config, HttpContext http, CancellationToken ct)
+        AppDb db, TimeProvider time, IOptions<AtelierOptions> options, SiteSettingsStore settings, HttpContext http, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var site = Site.From(options.Value, config);
+        var site = Site.From(options.Value, await settings.GetAsync(ct));
         var posts = await Visible(db, now).OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.Id).Take(SitemapLimit - 2)
             .Select(p => new { p.Slug, p.PublishedAt, p.UpdatedAt }).ToListAsync(ct);
         var visible = Visible(db, now);

@@ -22,6 +22,8 @@ public static class PublishingExtensions
         builder.Services.AddScoped<PostImages>();
         builder.Services.AddSingleton<ContentChanges>();
         builder.Services.AddSingleton<Platform.Cluster.IClusterHandler, ContentChanges.CacheHandler>();
+        builder.Services.AddSingleton<SiteSettingsStore>();
+        builder.Services.AddSingleton<Platform.Cluster.IClusterHandler, SiteSettingsStore.Handler>();
         builder.Services.AddScoped<VaultSync>();
         builder.Services.AddScoped<VaultRegistry>();
         builder.Services.AddSingleton<GitSource>();

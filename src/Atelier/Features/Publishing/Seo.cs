@@ -8,13 +8,13 @@ using Atelier.Platform;
 namespace Atelier.Features.Publishing;
 
 /// <summary>The site's public identity: its absolute address and its name, as feeds and page heads show them.</summary>
-internal sealed record Site(string BaseUrl, string Title)
+internal sealed record Site(string BaseUrl, string Title, string? Description = null)
 {
     public const string DefaultTitle = "Atelier";
 
-    /// <summary>There is no site-settings table yet: the title comes from <c>Atelier:Site:Title</c>.</summary>
-    public static Site From(AtelierOptions options, IConfiguration config) =>
-        new(options.PublicUrl.TrimEnd('/'), config["Atelier:Site:Title"] is { Length: > 0 } title ? title.Trim() : DefaultTitle);
+    /// <summary>The public address from the configuration; the name and description from the site settings.</summary>
+    public static Site From(AtelierOptions options, SiteSettings settings) =>
+        new(options.PublicUrl.TrimEnd('/'), settings.Title, settings.Description);
 
     /// <summary>A site path ("/posts/x") or an absolute http(s) URL made absolute; null for anything else.</summary>
     public string? Absolute(string? url) => url switch

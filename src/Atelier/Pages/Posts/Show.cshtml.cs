@@ -7,7 +7,7 @@ using Atelier.Platform;
 namespace Atelier.Pages.Posts;
 
 [Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Atelier.Features.Publishing.PublishingExtensions.PublicPages)]
-internal sealed class ShowModel(PostQueries posts, IOptions<AtelierOptions> options, IConfiguration config) : PageModel
+internal sealed class ShowModel(PostQueries posts, IOptions<AtelierOptions> options, SiteSettingsStore settings) : PageModel
 {
     public PostView? Post { get; private set; }
     public string CanonicalUrl { get; private set; } = "";
@@ -24,7 +24,7 @@ internal sealed class ShowModel(PostQueries posts, IOptions<AtelierOptions> opti
                 ? RedirectPermanent("/posts/" + Uri.EscapeDataString(target["/posts/".Length..]))
                 : NotFound();
         }
-        var site = Site.From(options.Value, config);
+        var site = Site.From(options.Value, await settings.GetAsync(ct));
         CanonicalUrl = site.BaseUrl + Post.Card.Url;
         Head = PostHead.For(Post, site, CanonicalUrl);
         return Page();

@@ -24,16 +24,20 @@ public interface IClusterBus
     Task PublishAsync(string channel, string payload, CancellationToken ct);
 }
 
-/// <summary>The handlers of each channel, shared by both buses.</summary>
-internal sealed class ClusterHandlers(IEnumerable<IClusterHandler> handlers, ILogger<ClusterHandlers> log)
+/// <summary>
+/// The handlers of each channel, shared by both buses. Resolved on first use: handlers may depend on services that
+/// publish on the bus themselves.
+/// </summary>
+internal sealed class ClusterHandlers(IServiceProvider services, ILogger<ClusterHandlers> log)
 {
-    private readonly ILookup<string, IClusterHandler> _byChannel = handlers.ToLookup(h => h.Channel, StringComparer.Ordinal);
+    private readonly Lazy<ILookup<string, IClusterHandler>> _byChannel = new(
+        () => services.GetServices<IClusterHandler>().ToLookup(h => h.Channel, StringComparer.Ordinal));
 
-    public IEnumerable<string> Channels => _byChannel.Select(g => g.Key);
+    public IEnumerable<string> Channels => _byChannel.Value.Select(g => g.Key);
 
     public async Task DispatchAsync(string channel, string? payload, CancellationToken ct)
     {
-        foreach (var handler in _byChannel[channel])
+        foreach (var handler in _byChannel.Value[channel])
         {
             try
             {

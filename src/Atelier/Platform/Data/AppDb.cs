@@ -21,6 +21,7 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     internal DbSet<Features.Publishing.Asset> Assets => Set<Features.Publishing.Asset>();
     internal DbSet<Features.Publishing.Vault> Vaults => Set<Features.Publishing.Vault>();
     internal DbSet<Features.Publishing.VaultImport> VaultImports => Set<Features.Publishing.VaultImport>();
+    internal DbSet<Features.Publishing.StoredSetting> Settings => Set<Features.Publishing.StoredSetting>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDb).Assembly);
