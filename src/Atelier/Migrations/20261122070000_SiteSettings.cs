@@ -6,7 +6,7 @@ namespace Atelier.Migrations;
 
 /// <summary>The site's settings (title, description, menu, social links) as JSON documents under keys.</summary>
 [DbContext(typeof(AppDb))]
-[Migration("20261122060000_SiteSettings")]
+[Migration("20261122070000_SiteSettings")]
 public sealed class SiteSettings : Migration
 {
     protected override void Up(MigrationBuilder m) =>
