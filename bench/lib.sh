@@ -184,7 +184,7 @@ EOF
 
 # start_postgres: a throwaway PostgreSQL 15 cluster in $OUT/pg (default settings, but on a free 127.0.0.1 port and a
 # private socket folder), run as the postgres user when we are root, stopped on exit. Sets PG_ADMIN (a connection
-# string for the postgres superuser) and PG_VERSION.
+# string for the postgres superuser), PG_PORT and PG_VERSION.
 PG_AS=()
 start_postgres() {
     local bin port
@@ -202,8 +202,9 @@ start_postgres() {
     BENCH_ON_EXIT+=(stop_postgres)
     BENCH_SCRATCH+=("$OUT/pg")
     "${PG_AS[@]}" "$bin/pg_ctl" -D "$OUT/pg/data" -l "$OUT/pg/server.log" -w -t 60 \
-        -o "-p $port -k $OUT/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+        -o "-p $port -k $OUT/pg -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_OPTIONS:-}" start >/dev/null \
         || { cat "$OUT/pg/server.log" >&2; die "PostgreSQL did not start"; }
+    PG_PORT="$port"
     PG_ADMIN="Host=127.0.0.1;Port=$port;Username=postgres"
     PG_VERSION="$("$bin/postgres" --version)"
 }
@@ -214,8 +215,13 @@ stop_postgres() {
 
 # psql_exec DATABASE SQL: runs SQL through psql (-X, stop on error) against the throwaway server.
 psql_exec() {
-    local port="${PG_ADMIN#*Port=}"; port="${port%%;*}"
-    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$1" -c "$2"
+    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -c "$2"
+}
+
+# pg_database NAME: creates the database on the throwaway server; prints its connection string.
+pg_database() {
+    psql_exec postgres "CREATE DATABASE \"$1\"" >&2
+    echo "$PG_ADMIN;Database=$1"
 }
 
 # machine_busy SECONDS: average cores busy over the next SECONDS (all processes; our servers idle by then).
