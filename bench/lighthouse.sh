@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Lighthouse on the public site: `/` and a post page (/posts/sound-design-basics) of `atelier seed-demo`, served by a
+# Release build in Production with the output cache on, audited by npm `lighthouse` (pinned in bench/package.json,
+# installed into bench/node_modules) with Debian's chromium, on mobile (Lighthouse's default: a mid-range phone,
+# simulated slow 4G and 4× CPU slowdown) and desktop (--preset=desktop). Each page and form factor is audited RUNS
+# times; the table shows the run with the median performance score, and the audits that run did not pass.
+# Target (publishing issue): performance, accessibility, best practices and SEO each >= 95. See docs/performance.md.
+# Needs: the .NET 10 SDK, Node 20 and npm, python3, curl, apt-get install chromium.
+# Knobs: RUNS (3), CHROME_PATH (/usr/bin/chromium), BENCH_OUT, BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+RUNS="${RUNS:-3}"
+export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
+bench_init
+need node npm
+[[ -x "$CHROME_PATH" ]] || die "no Chromium at $CHROME_PATH (apt-get install chromium, or set CHROME_PATH)"
+
+if [[ ! -x "$BENCH_DIR/node_modules/.bin/lighthouse" || "$BENCH_DIR/package-lock.json" -nt "$BENCH_DIR/node_modules/.package-lock.json" ]]; then
+    log "installing Lighthouse into $BENCH_DIR/node_modules (npm ci)"
+    (cd "$BENCH_DIR" && npm ci --no-fund --no-audit --loglevel=error) >&2 || die "npm ci failed in $BENCH_DIR"
+fi
+LIGHTHOUSE="$BENCH_DIR/node_modules/.bin/lighthouse"
+
+publish_atelier
+rm -rf "$OUT/data" "$OUT/lighthouse"; BENCH_SCRATCH+=("$OUT/data")
+mkdir -p "$OUT/lighthouse"
+config=(--Atelier:DataPath "$OUT/data")
+log "seeding the demo site"
+atelier seed-demo "${config[@]}" --Logging:LogLevel:Default Warning >"$OUT/seed.log" 2>&1 || { cat "$OUT/seed.log" >&2; die "seed-demo failed"; }
+port="$(free_port)"
+start_atelier "$port" "${config[@]}"
+
+PAGES=(/ /posts/sound-design-basics)
+for page in "${PAGES[@]}"; do
+    curl -s -f -o /dev/null "http://127.0.0.1:$port$page" || die "$page does not answer 200"
+done
+
+quiet_check
+reports=()
+for page in "${PAGES[@]}"; do
+    for form in mobile desktop; do
+        preset=(); [[ "$form" == desktop ]] && preset=(--preset=desktop)
+        for run in $(seq 1 "$RUNS"); do
+            report="$OUT/lighthouse/$(tr -c 'a-z0-9\n' '-' <<<"${page#/}" | sed 's/^$/home/')-$form-$run.json"
+            log "Lighthouse $form run $run/$RUNS: $page"
+            "$LIGHTHOUSE" "http://127.0.0.1:$port$page" "${preset[@]}" --output=json --output-path="$report" --quiet \
+                --chrome-flags="--headless=new --no-sandbox" >"$OUT/lighthouse/last.log" 2>&1 \
+                || { tail -n 20 "$OUT/lighthouse/last.log" >&2; die "Lighthouse failed on $page ($form)"; }
+            reports+=("$report")
+        done
+    done
+done
+
+{
+    echo "## Lighthouse, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    machine_summary | grep -v -e nginx -e wrk
+    echo "- Lighthouse $(node -p 'require(process.argv[1]).version' "$BENCH_DIR/node_modules/lighthouse/package.json"), $("$CHROME_PATH" --version 2>/dev/null | head -n 1), headless; $RUNS run(s) per row, the one with the median performance score shown"
+    echo "- Site: \`atelier seed-demo\` on SQLite, Production, output cache on, http://127.0.0.1"
+    echo
+    node "$BENCH_DIR/lighthouse-report.mjs" "$RUNS" "${reports[@]}"
+} | tee "$OUT/results.md"
