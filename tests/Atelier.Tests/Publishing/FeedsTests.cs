@@ -411,6 +411,14 @@ public abstract class FeedsTests(AtelierFactory app)
         Attribute(html, "link", "type", "application/feed+json", "href").ShouldBe("/feed.json");
     }
 
+    [Fact]
+    public async Task HomePage_HasADescriptionForSearchResults()
+    {
+        var (_, html) = await GetAsync("/");
+
+        Attribute(html, "meta", "name", "description", "content").ShouldStartWith("A home for a creator and their community");
+    }
+
     private static string? Meta(string html, string property) => Attribute(html, "meta", "property", property, "content");
 
     /// <summary>The value of <paramref name="wanted"/> on the first <paramref name="element"/> whose <paramref name="key"/> is <paramref name="value"/>.</summary>
