@@ -206,31 +206,36 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
             parameters.Add(("@candidates", RankedCandidates));
             // Ranking reads each document's whole vector, and ts_headline parses the text it is given: both cost in
             // proportion to what they see. So only candidates are ranked (the newest matches in the title, tags or
-            // summary, found through head's small index, and the newest matches in the text), and the snippet is made
-            // from a window of the text around the first place a word of the query (as stemmed) appears.
+            // summary, found through head's small index, and the newest matches in the text; one in both is ranked twice
+            // and kept once), and the snippet is made from a window of the text around the first place a word of the
+            // query (as stemmed) appears; the summary's snippet only when that window has no match.
             sql = $"""
                 WITH q AS (
                     SELECT websearch_to_tsquery('russian', @q) || websearch_to_tsquery('english', @q)
                         || CASE WHEN @prefix = '' THEN ''::tsquery ELSE to_tsquery('simple', @prefix) END AS query,
                         ARRAY(SELECT lexeme FROM unnest(to_tsvector('russian', @q))) AS stems),
-                candidates AS (
-                    (SELECT d.id FROM search_documents d, q
-                      WHERE d.head @@ q.query AND d.published_at <= @now{filters}
-                      ORDER BY d.published_at DESC LIMIT @candidates)
-                    UNION
-                    (SELECT d.id FROM search_documents d, q
-                      WHERE d.vector @@ q.query AND d.published_at <= @now{filters}
-                      ORDER BY d.published_at DESC LIMIT @candidates)),
-                hits AS (
-                    SELECT d.id, d.type, d.title, d.url, d.body, d.summary, d.published_at, ts_rank_cd(d.vector, q.query) AS score
-                      FROM candidates c JOIN search_documents d ON d.id = c.id, q
-                     ORDER BY score DESC, d.published_at DESC, d.id
-                     LIMIT @limit)
-                SELECT h.type, h.title, h.url,
-                       ts_headline('russian', translate(substr(h.body, greatest(1, coalesce(
-                           (SELECT min(nullif(strpos(lower(h.body), stem), 0)) FROM unnest(q.stems) stem), 1) - {SnippetLead}), {SnippetWindow}),
-                           '<>', chr(4) || chr(5)), q.query, '{Headline}'),
-                       ts_headline('russian', translate(h.summary, '<>', chr(4) || chr(5)), q.query, '{Headline}'),
+                ranked AS (
+                    SELECT c.id, c.published_at, ts_rank_cd(c.vector, q.query) AS score
+                      FROM ((SELECT d.id, d.published_at, d.vector FROM search_documents d, q
+                              WHERE d.head @@ q.query AND d.published_at <= @now{filters}
+                              ORDER BY d.published_at DESC LIMIT @candidates)
+                            UNION ALL
+                            (SELECT d.id, d.published_at, d.vector FROM search_documents d, q
+                              WHERE d.vector @@ q.query AND d.published_at <= @now{filters}
+                              ORDER BY d.published_at DESC LIMIT @candidates)) c, q),
+                top AS (
+                    SELECT id, published_at, max(score) AS score FROM ranked GROUP BY id, published_at
+                     ORDER BY score DESC, published_at DESC, id
+                     LIMIT @limit),
+                hits AS MATERIALIZED (
+                    SELECT t.id, t.score, t.published_at, d.type, d.title, d.url, d.summary,
+                           ts_headline('russian', translate(substr(d.body, greatest(1, coalesce(
+                               (SELECT min(nullif(strpos(lower(d.body), stem), 0)) FROM unnest(q.stems) stem), 1) - {SnippetLead}), {SnippetWindow}),
+                               '<>', chr(4) || chr(5)), q.query, '{Headline}') AS text
+                      FROM top t JOIN search_documents d ON d.id = t.id, q)
+                SELECT h.type, h.title, h.url, h.text,
+                       CASE WHEN strpos(h.text, chr(2)) > 0 THEN ''
+                            ELSE ts_headline('russian', translate(h.summary, '<>', chr(4) || chr(5)), q.query, '{Headline}') END,
                        h.score, h.published_at
                   FROM hits h, q
                  ORDER BY h.score DESC, h.published_at DESC, h.id
@@ -261,6 +266,12 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
 
         return await WithCommandAsync(sql, parameters, async command =>
         {
+            if (IsPostgres)
+            {
+                // Planning this query costs about as much as running it for a rare word; a prepared statement is planned
+                // once per pooled connection (Npgsql keeps it across uses of the connection).
+                await command.PrepareAsync(ct);
+            }
             var hits = new List<SearchHit>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -283,11 +294,11 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
     /// that matches fewer documents than this has all of them ranked; one that matches thousands (a common word) ranks
     /// the newest of them, so its cost does not grow with the site.
     /// </summary>
-    private const int RankedCandidates = 200;
+    private const int RankedCandidates = 100;
 
     /// <summary>The window of text a PostgreSQL snippet is made from: it starts this many characters before the first match.</summary>
-    private const int SnippetLead = 300;
-    private const int SnippetWindow = 2000;
+    private const int SnippetLead = 200;
+    private const int SnippetWindow = 1200;
 
     private const string Headline = "StartSel=\u0002, StopSel=\u0003, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"";
 
