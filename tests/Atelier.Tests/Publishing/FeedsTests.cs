@@ -411,12 +411,20 @@ public abstract class FeedsTests(AtelierFactory app)
         Attribute(html, "link", "type", "application/feed+json", "href").ShouldBe("/feed.json");
     }
 
-    [Fact]
-    public async Task HomePage_HasADescriptionForSearchResults()
+    [Theory]
+    [InlineData("/", "A home for a creator and their community")]
+    [InlineData("/posts", "Every post published on this site, newest first.")]
+    [InlineData("/archive", "Every post published on this site, by year.")]
+    [InlineData("/projects", "The projects on this site.")]
+    [InlineData("/tags/studio", "Posts tagged #studio, newest first.")]
+    [InlineData("/search?q=drones", "Search the posts on this site.")]
+    public async Task PublicPages_DescribeThemselvesToSearchEngines(string path, string description)
     {
-        var (_, html) = await GetAsync("/");
+        await ImportedVault.OnceAsync(app);
 
-        Attribute(html, "meta", "name", "description", "content").ShouldStartWith("A home for a creator and their community");
+        var (_, html) = await GetAsync(path);
+
+        Attribute(html, "meta", "name", "description", "content").ShouldStartWith(description);
     }
 
     private static string? Meta(string html, string property) => Attribute(html, "meta", "property", property, "content");
