@@ -15,7 +15,8 @@ for (let i = 0; i < files.length; i += perGroup) {
   const group = files.slice(i, i + perGroup).map((f) => JSON.parse(readFileSync(f, 'utf8')));
   const byPerformance = [...group].sort((a, b) => a.categories.performance.score - b.categories.performance.score);
   const median = byPerformance[Math.floor((byPerformance.length - 1) / 2)];
-  const page = new URL(median.finalDisplayedUrl ?? median.requestedUrl).pathname;
+  const url = new URL(median.finalDisplayedUrl ?? median.requestedUrl);
+  const page = url.pathname + url.search;
   const form = median.configSettings.formFactor;
   const range = byPerformance.map((r) => score(r.categories.performance));
   rows.push(`| \`${page}\` | ${form} | ${categories.map((c) => score(median.categories[c])).join(' | ')} | ` +
