@@ -297,8 +297,8 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
     private const int RankedCandidates = 100;
 
     /// <summary>The window of text a PostgreSQL snippet is made from: it starts this many characters before the first match.</summary>
-    private const int SnippetLead = 200;
-    private const int SnippetWindow = 1200;
+    private const int SnippetLead = 150;
+    private const int SnippetWindow = 700;
 
     private const string Headline = "StartSel=\u0002, StopSel=\u0003, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"";
 
