@@ -3,16 +3,18 @@
 # text of varied length, tags), imports it with `atelier import-vault --publish all` into a throwaway PostgreSQL (and,
 # for comparison, SQLite), then loads GET /api/v1/search with 20 rotating queries (bench/wrk/search.lua,
 # search-queries.txt) beside nginx
-# serving a static HTML file (Atelier's own search page for one query), and prints req/s and p50/p90/p95/p99.
+# serving a static HTML file (Atelier's own search page for one query), at several load levels (1, 10 and 100
+# connections, each sending its next request as soon as the last is answered), and prints req/s and p50/p90/p95/p99.
 # Target (publishing issue): p95 < 50 ms on PostgreSQL. See docs/performance.md.
 # Needs: the .NET 10 SDK, Node/npm (front-end build), python3, the PostgreSQL server binaries and psql,
 # apt-get install wrk nginx-light curl.
-# Knobs: NOTES (10000), DBS ("postgres sqlite"), DURATION (15), WARMUP (10), CONNECTIONS (100), THREADS (2),
-# BENCH_OUT, BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh).
+# Knobs: NOTES (10000), DBS ("postgres sqlite"), LEVELS ("1 10 100": wrk -c of each table; -t is 2, or 1 for one
+# connection), DURATION (15), WARMUP (10), BENCH_OUT, BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 NOTES="${NOTES:-10000}"
 DBS="${DBS:-postgres sqlite}"
+LEVELS="${LEVELS:-1 10 100}"
 bench_init
 need wrk nginx
 publish_atelier
@@ -62,21 +64,29 @@ curl -s -f -G "http://127.0.0.1:${PORT[$first]}/search" --data-urlencode "q=modu
 start_nginx "$OUT/html"
 
 quiet_check
-measure "nginx, a static HTML file ($(wc -c <"$OUT/html/search.html") bytes)" "http://127.0.0.1:$NGINX_PORT/search.html"
-for db in $DBS; do
-    measure "Atelier /api/v1/search, ${LABEL[$db]}, ${#QUERIES[@]} rotating queries" \
-        "http://127.0.0.1:${PORT[$db]}/api/v1/search" "$BENCH_DIR/wrk/search.lua"
+# One table per load level: every load level's ratio is to nginx under the same load.
+TABLES=()
+for c in $LEVELS; do
+    CONNECTIONS="$c"; THREADS=$((c < 2 ? 1 : 2)); ROWS=(); ROW_FILES=()
+    measure "nginx, a static HTML file ($(wc -c <"$OUT/html/search.html") bytes)" "http://127.0.0.1:$NGINX_PORT/search.html"
+    for db in $DBS; do
+        measure "Atelier /api/v1/search, ${LABEL[$db]}" "http://127.0.0.1:${PORT[$db]}/api/v1/search" "$BENCH_DIR/wrk/search.lua"
+    done
+    TABLES+=("$(echo "$c connection(s), \`wrk -t$THREADS -c$c\`:"; echo; print_table)")
 done
 
 {
     echo "## Search benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
-    machine_summary
+    machine_summary | sed "s/-c$CONNECTIONS/-c<connections>/; s/-t$THREADS /-t<threads> /"
     echo "- Site: $NOTES notes from \`bench/vault.py\` ($(du -sh "$OUT/vault" | cut -f1) of Markdown), imported with" \
         "\`atelier import-vault --publish all\`; import took$(for db in $DBS; do printf ' %s s on %s;' "${IMPORT_S[$db]}" "${LABEL[$db]}"; done)"
     [[ " $DBS " == *" postgres "* ]] && echo "- PostgreSQL: a throwaway cluster with default settings (shared_buffers 128 MB), VACUUM ANALYZE after the import"
-    echo
-    print_table
+    echo "- Each Atelier request: \`GET /api/v1/search?q=…\` (20 results with snippets), the queries of \`bench/wrk/search-queries.txt\` in turn"
+    for table in "${TABLES[@]}"; do
+        echo
+        echo "$table"
+    done
     echo
     echo "Results per query (\`limit=50\`, so 50 means 50 or more):"
     echo
