@@ -3,7 +3,8 @@
 # search results), served by a Release build in Production with the output cache on, audited by npm `lighthouse` (pinned in bench/package.json,
 # installed into bench/node_modules) with Debian's chromium, on mobile (Lighthouse's default: a mid-range phone,
 # simulated slow 4G and 4× CPU slowdown) and desktop (--preset=desktop). Each page and form factor is audited RUNS
-# times; the table shows the run with the median performance score, and the audits that run did not pass.
+# times; the table shows the run with the median performance score, and the audits that run did not pass. Then
+# accessibility once more per page with the dark theme (Chromium's --force-dark-mode: prefers-color-scheme dark).
 # Target (publishing issue): performance, accessibility, best practices and SEO each >= 95. See docs/performance.md.
 # Needs: the .NET 10 SDK, Node 20 and npm, python3, curl, apt-get install chromium.
 # Knobs: RUNS (3), PAGES (the seven paths below, space-separated), CHROME_PATH (/usr/bin/chromium), BENCH_OUT, BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh).
@@ -50,6 +51,15 @@ for page in "${PAGES[@]}"; do
         done
     done
 done
+dark=()
+for page in "${PAGES[@]}"; do
+    report="$OUT/lighthouse/$(tr -c 'a-z0-9\n' '-' <<<"${page#/}" | sed 's/^$/home/')-dark.json"
+    log "Lighthouse accessibility, dark theme: $page"
+    "$LIGHTHOUSE" "http://127.0.0.1:$port$page" --only-categories=accessibility --output=json --output-path="$report" --quiet \
+        --chrome-flags="--headless=new --no-sandbox --force-dark-mode" >"$OUT/lighthouse/last.log" 2>&1 \
+        || { tail -n 20 "$OUT/lighthouse/last.log" >&2; die "Lighthouse failed on $page (dark theme)"; }
+    dark+=("$report")
+done
 
 {
     echo "## Lighthouse, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -58,5 +68,5 @@ done
     echo "- Lighthouse $(node -p 'require(process.argv[1]).version' "$BENCH_DIR/node_modules/lighthouse/package.json"), $("$CHROME_PATH" --version 2>/dev/null | head -n 1), headless; $RUNS run(s) per row, the one with the median performance score shown"
     echo "- Site: \`atelier seed-demo\` on SQLite, Production, output cache on, http://127.0.0.1"
     echo
-    node "$BENCH_DIR/lighthouse-report.mjs" "$RUNS" "${reports[@]}"
+    node "$BENCH_DIR/lighthouse-report.mjs" "$RUNS" "${reports[@]}" --dark "${dark[@]}"
 } | tee "$OUT/results.md"
