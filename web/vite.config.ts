@@ -18,6 +18,7 @@ const root = import.meta.dirname;
 /** ES module entries: output name → source. */
 const scripts: Record<string, string> = {
   site: 'src/site.ts', // theme toggle etc. for server-rendered pages
+  editor: 'src/editor.ts', // the admin post editor: live preview, image paste/drop/upload
 };
 
 /** Stylesheet-only entries: output name → source. */

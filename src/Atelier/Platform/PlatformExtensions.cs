@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
+using Atelier.Platform.Cluster;
 using Atelier.Platform.Data;
 using Atelier.Platform.Email;
 using Atelier.Platform.Health;
@@ -27,6 +28,7 @@ internal static class PlatformExtensions
         builder.AddTelemetry();
         builder.AddData();
         builder.AddJobs();
+        builder.AddCluster();
         builder.AddEmail();
         builder.AddAtelierHealth();
         builder.AddRateLimits();
@@ -49,7 +51,17 @@ internal static class PlatformExtensions
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSetup>());
         services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/Admin", Features.Accounts.AccountsExtensions.SiteAdmin);
+            // The admin panel is for Owner/Admin, except the post editor (/Admin/Posts), open to authors too. Policies
+            // only add up, so the admin-only rule is given page by page: a new admin page is admin-only by default.
+            o.Conventions.AuthorizeFolder("/Admin/Posts", Features.Accounts.AccountsExtensions.SiteAuthor);
+            o.Conventions.AddFolderApplicationModelConvention("/Admin", page =>
+            {
+                if (!page.ViewEnginePath.StartsWith("/Admin/Posts/", StringComparison.Ordinal))
+                {
+                    page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(Features.Accounts.AccountsExtensions.SiteAdmin));
+                }
+            });
+            o.Conventions.AddPageRoute("/Admin/Posts/Edit", "admin/posts/new");
         });
         services.AddResponseCompression(o =>
         {
@@ -88,6 +100,7 @@ internal static class PlatformExtensions
         app.UseAuthorization();
         // After authentication: signed-in requests are never served from or stored in the cache.
         app.UseOutputCache();
+        app.UseMiddleware<EntityTagsMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
 
         app.MapStaticAssets();

@@ -4,7 +4,7 @@ using Atelier.Platform.Data;
 
 namespace Atelier.Tests.E2e;
 
-/// <summary>A reader on the public site, in a real browser: home → post → tag → search → post.</summary>
+/// <summary>A reader on the public site, in a real browser: home → post → tag → search → post → its categories.</summary>
 public sealed class ReaderJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>, IAsyncLifetime
 {
     private readonly string _vault = Publishing.TestVault.Copy();
@@ -53,6 +53,18 @@ public sealed class ReaderJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Music theory", Level = 1 }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("toc")).ToContainTextAsync("Scales");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "atelier-post.png"), FullPage = true });
+
+        // Up the post's category trail: a category lists the posts of the categories below it too.
+        await page.GetByTestId("post-categories").GetByRole(AriaRole.Link, new() { Name = "Theory" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Theory", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("post-list")).ToContainTextAsync("Harmony");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Breadcrumb" }).GetByRole(AriaRole.Link, new() { Name = "Music" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Music", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("post-list")).ToContainTextAsync("Modular rig");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "atelier-category.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Link, new() { Name = "Categories", Exact = true }).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Categories", Level = 1 })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "atelier-categories.png"), FullPage = true });
         errors.ShouldBeEmpty();
     }
 }

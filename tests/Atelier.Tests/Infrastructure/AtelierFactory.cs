@@ -137,6 +137,18 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
     /// <summary>A client that does not follow redirects, to see where pages send people.</summary>
     public HttpClient CreatePageClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
+    /// <summary>A browser-like client (cookies, no automatic redirects) signed in through the login form.</summary>
+    public async Task<HttpClient> SignedInPageClientAsync(string email, string password)
+    {
+        var client = CreatePageClient();
+        var signedIn = await SubmitFormAsync(client, "/account/login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = email, ["Input.Password"] = password,
+        });
+        signedIn.StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect, "signing in failed");
+        return client;
+    }
+
     /// <summary>Reads the antiforgery token of the first form on a page.</summary>
     public static string AntiforgeryToken(string html)
     {
@@ -170,6 +182,16 @@ public abstract class AtelierFactory : WebApplicationFactory<Program>, IAsyncLif
             await accounts.CreateOwnerAsync(email, password, "Owner", CancellationToken.None);
         }
         return await LoginAsync(client, email, password);
+    }
+
+    /// <summary>Registers and confirms a user and makes them an Author (the owner, created if need be, promotes them).</summary>
+    public async Task RegisterAuthorAsync(string email, string password = "correct horse 1")
+    {
+        var client = CreateClient();
+        var owner = await OwnerAsync(client);
+        var tokens = await RegisterConfirmedAsync(client, email, password);
+        var id = (await CreateClient(tokens.AccessToken).GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/me")).GetProperty("id").GetGuid();
+        (await CreateClient(owner.AccessToken).PutAsJsonAsync($"/api/v1/admin/users/{id}/role", new { role = "Author" })).EnsureSuccessStatusCode();
     }
 }
 

@@ -233,6 +233,11 @@ public abstract class FeedsTests(AtelierFactory app)
         locs.ShouldContain("http://atelier.test/tags/ideas");
         locs.ShouldContain("http://atelier.test/tags/%D0%BC%D1%83%D0%B7%D1%8B%D0%BA%D0%B0"); // музыка
         locs.ShouldContain("http://atelier.test/tags/%D0%BC%D1%83%D0%B7%D1%8B%D0%BA%D0%B0/%D1%82%D0%B5%D0%BE%D1%80%D0%B8%D1%8F");
+        locs.ShouldContain("http://atelier.test/categories");
+        locs.ShouldContain("http://atelier.test/categories/music");
+        locs.ShouldContain("http://atelier.test/categories/music/synthesis/modular");
+        locs.ShouldContain("http://atelier.test/categories/%D0%BC%D1%83%D0%B7%D1%8B%D0%BA%D0%B0/%D1%81%D0%B8%D0%BD%D1%82%D0%B5%D0%B7"); // музыка/синтез
+        locs.ShouldNotContain("http://atelier.test/categories/unfinished"); // only a draft is filed there
         locs.ShouldAllBe(l => Regex.IsMatch(l, "^[!-~]+$")); // percent-encoded: ASCII only
         foreach (var loc in locs)
         {
@@ -319,6 +324,38 @@ public abstract class FeedsTests(AtelierFactory app)
         after.StatusCode.ShouldBe(HttpStatusCode.OK);
         after.Headers.ETag.ShouldNotBe(before.Headers.ETag);
         (await after.Content.ReadAsStringAsync()).ShouldContain("Fresh");
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/posts")]
+    [InlineData("/archive")]
+    [InlineData("/tags/intro")]
+    public async Task PublicPages_CarryAnETag_AnswerNotModified_AndChangeTheirTagWithTheContent(string path)
+    {
+        await ImportedVault.OnceAsync(app);
+        var client = app.CreateClient();
+        var (first, _) = await GetAsync(path);
+        var etag = first.Headers.ETag.ShouldNotBeNull(path);
+        (await GetAsync(path)).Response.Headers.ETag.ShouldBe(etag, "the same page, served again (from the cache), keeps its tag");
+
+        using (var again = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            again.Headers.IfNoneMatch.Add(etag);
+            var notModified = await client.SendAsync(again);
+            notModified.StatusCode.ShouldBe(HttpStatusCode.NotModified, path);
+            (await notModified.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
+        }
+
+        var title = "Breaking " + Guid.NewGuid().ToString("N")[..6];
+        await AddPostAsync(PostKind.Article, title, DateTime.UtcNow.AddSeconds(-1), tag: "intro");
+        await app.Services.GetRequiredService<ContentChanges>().PublishedAsync(CancellationToken.None);
+        using var afterChange = new HttpRequestMessage(HttpMethod.Get, path);
+        afterChange.Headers.IfNoneMatch.Add(etag);
+        var changed = await client.SendAsync(afterChange);
+        changed.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+        changed.Headers.ETag.ShouldNotBe(etag);
+        (await changed.Content.ReadAsStringAsync()).ShouldContain(title);
     }
 
     [Fact]

@@ -5,16 +5,11 @@ namespace Atelier.Tests.Publishing;
 
 public abstract class PostsApiTests(AtelierFactory app)
 {
-    private async Task<HttpClient> AuthorAsync(string? email = null)
+    private async Task<HttpClient> AuthorAsync()
     {
-        var client = app.CreateClient();
-        var owner = await app.OwnerAsync(client);
-        email ??= $"author-{Guid.NewGuid():N}@example.org";
-        var tokens = await app.RegisterConfirmedAsync(client, email);
-        var id = (await app.CreateClient(tokens.AccessToken).GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("id").GetGuid();
-        (await app.CreateClient(owner.AccessToken).PutAsJsonAsync($"/api/v1/admin/users/{id}/role", new { role = "Author" })).EnsureSuccessStatusCode();
-        var author = app.CreateClient((await AtelierFactory.LoginAsync(client, email, "correct horse 1")).AccessToken);
-        return author;
+        var email = $"author-{Guid.NewGuid():N}@example.org";
+        await app.RegisterAuthorAsync(email);
+        return app.CreateClient((await AtelierFactory.LoginAsync(app.CreateClient(), email, "correct horse 1")).AccessToken);
     }
 
     [Fact]
@@ -112,6 +107,71 @@ public abstract class PostsApiTests(AtelierFactory app)
 
         (await author.PutAsJsonAsync("/api/v1/posts/" + slug, new { title, source = "Version two.", status = "Published" })).EnsureSuccessStatusCode();
         (await reader.GetStringAsync("/posts/" + slug)).ShouldContain("Version two.");
+    }
+
+    [Fact]
+    public async Task Categories_AreFiledWithTheirParents_ShownOnTheDtos_AndReplacedOnUpdate()
+    {
+        var author = await AuthorAsync();
+        var top = "Sound " + Guid.NewGuid().ToString("N")[..6];
+        var key = top.ToLowerInvariant().Replace(' ', '-');
+        var title = "Filed " + Guid.NewGuid().ToString("N")[..6];
+        var created = await author.PostAsJsonAsync("/api/v1/posts", new { title, source = "Text.", status = "Published", categories = new[] { $"{top}/Synthesis/FM", "Звук" } });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var post = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var slug = post.GetProperty("slug").GetString()!;
+        Categories(post).ShouldBe([$"{key}/synthesis/fm", "звук"]);
+        Categories(await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/posts/" + slug)).ShouldBe([$"{key}/synthesis/fm", "звук"]);
+        Categories((await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/posts?limit=100")).GetProperty("items").EnumerateArray()
+            .Single(p => p.GetProperty("slug").GetString() == slug)).ShouldBe([$"{key}/synthesis/fm", "звук"]);
+
+        var parent = System.Net.WebUtility.HtmlDecode(await app.CreateClient().GetStringAsync($"/categories/{key}"));
+        parent.ShouldContain($"<h1 class=\"text-3xl font-bold mb-6\">{top}</h1>");
+        parent.ShouldContain($"href=\"/posts/{slug}\"");
+        parent.ShouldContain($"href=\"/categories/{key}/synthesis\">Synthesis</a>");
+
+        // Sending back the keys keeps the names as first written; PUT replaces the categories.
+        (await author.PutAsJsonAsync("/api/v1/posts/" + slug, new { title, source = "Text.", status = "Published", categories = new[] { $"{key}/synthesis" } }))
+            .EnsureSuccessStatusCode();
+        Categories(await author.GetFromJsonAsync<JsonElement>("/api/v1/posts/" + slug)).ShouldBe([$"{key}/synthesis"]);
+        (await app.CreateClient().GetAsync($"/categories/{key}/synthesis/fm")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        System.Net.WebUtility.HtmlDecode(await app.CreateClient().GetStringAsync("/posts/" + slug))
+            .ShouldContain($"href=\"/categories/{key}\">{top}</a>");
+
+        // A draft's categories are kept but not shown to the public.
+        var draft = await (await author.PostAsJsonAsync("/api/v1/posts", new { title = title + " draft", source = "Text.", categories = new[] { top + " drafts" } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Categories(draft).ShouldBe([key + "-drafts"]);
+        (await app.CreateClient().GetAsync($"/categories/{key}-drafts")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        static string[] Categories(JsonElement post) => post.GetProperty("categories").EnumerateArray().Select(c => c.GetString()!).ToArray();
+    }
+
+    [Theory]
+    [InlineData("eleven paths", "maximum length of '10'")]
+    [InlineData("six levels", "more than 5 levels")]
+    [InlineData("201 characters", "longer than 200 characters")]
+    [InlineData("a level without letters", "the level '?!' has no letters or digits")]
+    [InlineData("blank", "needs a name")]
+    [InlineData("null", "needs a name")]
+    public async Task Categories_BeyondTheLimits_AreAValidationProblem(string what, string message)
+    {
+        var author = await AuthorAsync();
+        string[] categories = what switch
+        {
+            "eleven paths" => Enumerable.Range(1, 11).Select(i => $"Topic {i}").ToArray(),
+            "six levels" => ["a/b/c/d/e/f"],
+            "201 characters" => [new string('a', 201)],
+            "a level without letters" => ["Music/?!"],
+            "null" => [null!],
+            _ => [" / "],
+        };
+
+        var response = await author.PostAsJsonAsync("/api/v1/posts", new { title = "Too much " + Guid.NewGuid().ToString("N")[..6], source = "Text.", categories });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors").GetProperty("categories")[0].GetString()!.ShouldContain(message);
     }
 
     [Fact]

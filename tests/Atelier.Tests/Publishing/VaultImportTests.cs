@@ -246,6 +246,9 @@ public abstract class VaultImportTests(AtelierFactory app) : IDisposable
         seen.ShouldContain("/tags/ideas");
         seen.ShouldContain("/projects");
         seen.ShouldContain("/archive");
+        seen.ShouldContain("/categories");
+        seen.ShouldContain("/categories/music/theory/harmony");
+        seen.ShouldContain("/categories/" + Uri.EscapeDataString("музыка") + "/" + Uri.EscapeDataString("синтез"));
         seen.Count(p => p.StartsWith("/posts/", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(7);
         seen.ShouldContain(p => p.StartsWith("/assets/", StringComparison.Ordinal));
     }

@@ -19,6 +19,9 @@ public static class AccountsExtensions
     /// <summary>Signed-in (cookie) Owner or Admin, for the server-rendered admin panel.</summary>
     public const string SiteAdmin = "site-admin";
 
+    /// <summary>Signed-in (cookie) Owner, Admin or Author, for the post editor pages.</summary>
+    public const string SiteAuthor = "site-author";
+
     private const string SignedIn = "signed-in";
 
     public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
@@ -55,7 +58,8 @@ public static class AccountsExtensions
             .AddPolicy(ApiUser, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser())
             .AddPolicy(ApiAuthor, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin, Roles.Author))
             .AddPolicy(ApiAdmin, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin))
-            .AddPolicy(SiteAdmin, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin));
+            .AddPolicy(SiteAdmin, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin))
+            .AddPolicy(SiteAuthor, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Owner, Roles.Admin, Roles.Author));
         return builder;
     }
 

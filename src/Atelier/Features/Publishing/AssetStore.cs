@@ -21,13 +21,20 @@ internal sealed class AssetStore(IOptions<AtelierOptions> options)
     /// <summary>Copies a file in, hashing it on the way; returns its SHA-256 and size.</summary>
     public async Task<(string Sha256, long Size)> PutFileAsync(string path, CancellationToken ct)
     {
+        await using var source = File.OpenRead(path);
+        return await PutAsync(source, ct);
+    }
+
+    /// <summary>Streams bytes in, hashing them on the way; returns their SHA-256 and size.</summary>
+    public async Task<(string Sha256, long Size)> PutAsync(Stream source, CancellationToken ct)
+    {
         Directory.CreateDirectory(Root);
         var temp = Path.Combine(Root, "upload-" + Guid.NewGuid().ToString("N"));
         string hash;
         long size;
-        await using (var source = File.OpenRead(path))
-        await using (var target = File.Create(temp))
+        try
         {
+            await using var target = File.Create(temp);
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[81920];
             int read;
@@ -39,15 +46,20 @@ internal sealed class AssetStore(IOptions<AtelierOptions> options)
             hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             size = target.Length;
         }
+        catch
+        {
+            File.Delete(temp); // a cancelled or failed upload leaves nothing behind
+            throw;
+        }
         var final = PathOf(hash);
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);
-        if (File.Exists(final))
-        {
-            File.Delete(temp);
-        }
-        else
+        try
         {
             File.Move(temp, final);
+        }
+        catch (IOException) when (File.Exists(final))
+        {
+            File.Delete(temp); // the same bytes are already stored (perhaps by a concurrent upload)
         }
         return (hash, size);
     }

@@ -45,6 +45,7 @@ internal sealed class Post
     public string Aliases { get; set; } = "";
 
     public List<PostTag> Tags { get; set; } = [];
+    public List<PostCategory> Categories { get; set; } = [];
 }
 
 /// <summary>A post as it was before an edit; restoring one makes it the current text again.</summary>
@@ -69,6 +70,26 @@ internal sealed class PostTag
 {
     public Guid PostId { get; set; }
     public required string Tag { get; set; }
+}
+
+/// <summary>
+/// A category: a path of levels ("Music/Synthesis/FM"), keyed by the levels' slugs ("music/synthesis/fm"). Every level
+/// above a category is a category too ("music/synthesis", "music").
+/// </summary>
+internal sealed class Category
+{
+    public required string Path { get; set; }
+    /// <summary>The last level as written ("FM").</summary>
+    public required string Name { get; set; }
+    /// <summary>The level above; null at the top.</summary>
+    public string? ParentPath { get; set; }
+}
+
+/// <summary>A post filed under a category (and so, for listings, under every category above it).</summary>
+internal sealed class PostCategory
+{
+    public Guid PostId { get; set; }
+    public required string Path { get; set; }
 }
 
 /// <summary>A resolved link between two posts, for backlinks.</summary>
@@ -129,8 +150,27 @@ internal sealed class VaultImport
 internal sealed class PublishingConfiguration :
     IEntityTypeConfiguration<Post>, IEntityTypeConfiguration<PostTag>, IEntityTypeConfiguration<PostLink>,
     IEntityTypeConfiguration<Redirect>, IEntityTypeConfiguration<Asset>, IEntityTypeConfiguration<Vault>, IEntityTypeConfiguration<VaultImport>,
-    IEntityTypeConfiguration<PostRevision>
+    IEntityTypeConfiguration<PostRevision>, IEntityTypeConfiguration<Category>, IEntityTypeConfiguration<PostCategory>
 {
+    public void Configure(EntityTypeBuilder<Category> b)
+    {
+        b.ToTable("publishing_categories");
+        b.HasKey(c => c.Path);
+        b.Property(c => c.Path).HasMaxLength(CategoryPath.MaxLength);
+        b.Property(c => c.Name).HasMaxLength(CategoryPath.MaxLength);
+        b.Property(c => c.ParentPath).HasMaxLength(CategoryPath.MaxLength);
+        b.HasOne<Category>().WithMany().HasForeignKey(c => c.ParentPath).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    public void Configure(EntityTypeBuilder<PostCategory> b)
+    {
+        b.ToTable("publishing_post_categories");
+        b.HasKey(c => new { c.PostId, c.Path });
+        b.Property(c => c.Path).HasMaxLength(CategoryPath.MaxLength);
+        b.HasIndex(c => c.Path);
+        b.HasOne<Category>().WithMany().HasForeignKey(c => c.Path).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<PostRevision> b)
     {
         b.ToTable("publishing_post_revisions");
@@ -158,7 +198,9 @@ internal sealed class PublishingConfiguration :
         b.HasIndex(p => p.Slug).IsUnique();
         b.HasIndex(p => new { p.Status, p.PublishedAt, p.Id });
         b.HasIndex(p => new { p.VaultId, p.VaultPath });
+        b.HasIndex(p => new { p.VaultId, p.Series, p.SeriesOrder });
         b.HasMany(p => p.Tags).WithOne().HasForeignKey(t => t.PostId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(p => p.Categories).WithOne().HasForeignKey(c => c.PostId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<PostTag> b)

@@ -187,6 +187,11 @@ internal static partial class Feeds
         var visible = Visible(db, now);
         var tags = await db.PostTags.AsNoTracking().Where(t => visible.Any(p => p.Id == t.PostId))
             .Select(t => t.Tag).Distinct().OrderBy(t => t).Take(SitemapLimit - 2 - posts.Count).ToListAsync(ct);
+        var categories = (await CategoryTree.LoadAsync(db, now, ct)).All.Select(c => c.Url).Order(StringComparer.Ordinal).ToList();
+        if (categories.Count > 0)
+        {
+            categories.Insert(0, "/categories");
+        }
         var touched = await db.Posts.MaxAsync(p => (DateTime?)p.UpdatedAt, ct);
 
         var newest = posts.Count > 0 ? posts.Max(p => Later(p.UpdatedAt, p.PublishedAt!.Value)) : (DateTime?)null;
@@ -194,7 +199,8 @@ internal static partial class Feeds
             Url(site.BaseUrl + "/", newest),
             Url(site.BaseUrl + "/posts", newest),
             posts.Select(p => Url(site.BaseUrl + "/posts/" + Uri.EscapeDataString(p.Slug), Later(p.UpdatedAt, p.PublishedAt!.Value))),
-            tags.Select(t => Url(site.BaseUrl + TagPath(t), null)));
+            tags.Select(t => Url(site.BaseUrl + TagPath(t), null)),
+            categories.Take(SitemapLimit - 2 - posts.Count - tags.Count).Select(c => Url(site.BaseUrl + c, null)));
         var lastModified = Later(newest ?? DateTime.UnixEpoch, touched ?? DateTime.UnixEpoch);
         return Respond(http, Xml(urlset), "application/xml; charset=utf-8", lastModified > now ? now : lastModified);
 
@@ -222,19 +228,13 @@ internal static partial class Feeds
     /// <summary>The body with an ETag (its hash), Last-Modified and five minutes of shared caching; 304 when the client has it.</summary>
     internal static IResult Respond(HttpContext http, byte[] body, string contentType, DateTime? lastModified)
     {
-        var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16)) + "\"");
+        var etag = Platform.Http.EntityTags.For(body);
         var modified = lastModified is { } m ? new DateTimeOffset(m.Ticks - (m.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero) : (DateTimeOffset?)null;
         var response = http.Response.GetTypedHeaders();
         response.ETag = etag;
         response.LastModified = modified;
         http.Response.Headers.CacheControl = "public, max-age=300";
-
-        // RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since counts only without it. Weak comparison: a proxy that
-        // compresses the body marks our tag weak.
-        var request = http.Request.GetTypedHeaders();
-        var notModified = request.IfNoneMatch is { Count: > 0 } tags
-            ? tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false))
-            : request.IfModifiedSince is { } since && modified is { } current && current <= since;
+        var notModified = Platform.Http.EntityTags.NotModified(http.Request, etag, modified);
         return notModified ? Results.StatusCode(StatusCodes.Status304NotModified) : Results.Bytes(body, contentType);
     }
 

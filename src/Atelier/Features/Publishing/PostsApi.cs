@@ -1,10 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Atelier.Features.Accounts;
-using Atelier.Features.Publishing.Markdown;
 using Atelier.Platform.Data;
 using Atelier.Platform.Http;
 
@@ -24,14 +22,15 @@ public sealed record PostRequest(
     [property: MaxLength(200)] string? Series,
     [property: Range(0, 100_000)] int? SeriesOrder,
     [property: MaxLength(300)] string? SeoTitle,
-    [property: MaxLength(1000)] string? SeoDescription);
+    [property: MaxLength(1000)] string? SeoDescription,
+    [property: MaxLength(CategoryPath.MaxCount), CategoryPaths] string[]? Categories = null);
 
 public sealed record PostDto(Guid Id, string Slug, string Title, PostKind Kind, string Status, DateTime? PublishedAt, string? Summary,
     IReadOnlyList<string> Tags, string Source, string Html, string? CoverUrl, bool Featured, string? Series, int? SeriesOrder,
-    string? SeoTitle, string? SeoDescription, Guid? AuthorId, bool FromVault, DateTime UpdatedAt);
+    string? SeoTitle, string? SeoDescription, Guid? AuthorId, bool FromVault, DateTime UpdatedAt, IReadOnlyList<string> Categories);
 
 public sealed record PostSummaryDto(Guid Id, string Slug, string Title, PostKind Kind, string Status, DateTime? PublishedAt, string? Summary,
-    IReadOnlyList<string> Tags, DateTime UpdatedAt);
+    IReadOnlyList<string> Tags, DateTime UpdatedAt, IReadOnlyList<string> Categories);
 
 public sealed record RevisionDto(Guid Id, string Title, DateTime CreatedAt, Guid? AuthorId);
 
@@ -51,10 +50,6 @@ internal static class PostsApi
         write.MapPost("/{slug}/revisions/{revisionId:guid}/restore", RestoreAsync).WithSummary("Make an earlier version current again.");
     }
 
-    private static bool IsEditor(ClaimsPrincipal user) => user.IsInRole(Roles.Owner) || user.IsInRole(Roles.Admin);
-
-    private static bool IsWriter(ClaimsPrincipal user) => IsEditor(user) || user.IsInRole(Roles.Author);
-
     private static async Task<Results<Ok<Page<PostSummaryDto>>, ProblemHttpResult>> ListAsync(
         [AsParameters] PageRequest page, PostKind? kind, [MaxLength(100)] string? tag, PostStatus? status,
         ClaimsPrincipal user, AppDb db, TimeProvider time, CancellationToken ct)
@@ -63,12 +58,12 @@ internal static class PostsApi
         var query = db.Posts.AsNoTracking();
         if (status == PostStatus.Draft)
         {
-            if (!IsWriter(user))
+            if (!PostWriter.IsWriter(user))
             {
                 return TypedResults.Problem(statusCode: 403, title: "Only authors see drafts.");
             }
             var me = user.UserId();
-            var editor = IsEditor(user);
+            var editor = PostWriter.IsEditor(user);
             query = query.Where(p => p.Status == PostStatus.Draft && (editor || p.AuthorId == me));
         }
         else
@@ -93,7 +88,7 @@ internal static class PostsApi
         }
         var rows = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(page.Take + 1)
             .Select(p => new PostSummaryDto(p.Id, p.Slug, p.Title, p.Kind, p.Status.ToString(), p.PublishedAt, p.Summary,
-                p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList(), p.UpdatedAt))
+                p.Tags.OrderBy(t => t.Tag).Select(t => t.Tag).ToList(), p.UpdatedAt, p.Categories.OrderBy(c => c.Path).Select(c => c.Path).ToList()))
             .ToListAsync(ct);
         return TypedResults.Ok(Keyset.ToPage(rows, page.Take, p => (p.UpdatedAt, p.Id)));
     }
@@ -102,9 +97,9 @@ internal static class PostsApi
     {
         var now = time.GetUtcNow().UtcDateTime;
         var me = user.UserId();
-        var editor = IsEditor(user);
-        var writer = IsWriter(user);
-        var post = await db.Posts.AsNoTracking().Include(p => p.Tags)
+        var editor = PostWriter.IsEditor(user);
+        var writer = PostWriter.IsWriter(user);
+        var post = await db.Posts.AsNoTracking().Include(p => p.Tags).Include(p => p.Categories)
             .Where(p => p.Slug == slug && ((p.Status == PostStatus.Published && p.PublishedAt <= now) || editor || (writer && p.AuthorId == me)))
             .SingleOrDefaultAsync(ct);
         return post is null ? TypedResults.NotFound() : TypedResults.Ok(ToDto(post));
@@ -112,149 +107,44 @@ internal static class PostsApi
 
     private static PostDto ToDto(Post p) => new(p.Id, p.Slug, p.Title, p.Kind, p.Status.ToString(), p.PublishedAt, p.Summary,
         p.Tags.Select(t => t.Tag).Order(StringComparer.Ordinal).ToList(), p.Source, p.Html, p.CoverUrl, p.Featured, p.Series, p.SeriesOrder,
-        p.SeoTitle, p.SeoDescription, p.AuthorId, p.VaultId is not null, p.UpdatedAt);
+        p.SeoTitle, p.SeoDescription, p.AuthorId, p.VaultId is not null, p.UpdatedAt, p.Categories.Select(c => c.Path).Order(StringComparer.Ordinal).ToList());
 
     private static async Task<Results<Created<PostDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        PostRequest request, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, SearchIndex search, TimeProvider time, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var slug = Slugs.From(string.IsNullOrWhiteSpace(request.Slug) ? request.Title : request.Slug);
-        if (await db.Posts.AnyAsync(p => p.Slug == slug, ct))
+        PostRequest request, ClaimsPrincipal user, PostWriter writer, CancellationToken ct) =>
+        await writer.CreateAsync(request, user, ct) switch
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["slug"] = [$"The slug '{slug}' is taken."] });
-        }
-        var post = new Post { Slug = slug, Title = request.Title.Trim(), AuthorId = user.UserId(), CreatedAt = now };
-        await ApplyAsync(post, request, db, renderer, now, ct);
-        db.Posts.Add(post);
-        await db.SaveChangesAsync(ct);
-        await ChangedAsync(post.Id, changes, search, ct);
-        return TypedResults.Created($"/api/v1/posts/{Uri.EscapeDataString(post.Slug)}", ToDto(post));
-    }
+            { Post: { } post } => TypedResults.Created($"/api/v1/posts/{Uri.EscapeDataString(post.Slug)}", ToDto(post)),
+            var failed => SlugTaken(failed.Slug!),
+        };
 
     private static async Task<Results<Ok<PostDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string slug, PostRequest request, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, SearchIndex search, TimeProvider time, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var post = await FindWritableAsync(slug, user, db, ct);
-        if (post is null)
+        string slug, PostRequest request, ClaimsPrincipal user, PostWriter writer, CancellationToken ct) =>
+        await writer.UpdateAsync(slug, request, user, ct) switch
         {
-            return TypedResults.NotFound();
-        }
-        if (post.VaultId is not null)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "This post comes from a vault.", detail: "Edit the note in the vault; the next import updates the post.");
-        }
-        if (!string.IsNullOrWhiteSpace(request.Slug) && Slugs.From(request.Slug) is var newSlug && newSlug != post.Slug)
-        {
-            if (await db.Posts.AnyAsync(p => p.Slug == newSlug, ct))
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["slug"] = [$"The slug '{newSlug}' is taken."] });
-            }
-            db.Redirects.Add(new Redirect { FromPath = "/posts/" + post.Slug, ToPath = "/posts/" + newSlug, CreatedAt = now });
-            post.Slug = newSlug;
-        }
-        db.PostRevisions.Add(new PostRevision { PostId = post.Id, Title = post.Title, Source = post.Source, AuthorId = user.UserId(), CreatedAt = now });
-        post.Title = request.Title.Trim();
-        await ApplyAsync(post, request, db, renderer, now, ct);
-        await db.SaveChangesAsync(ct);
-        await ChangedAsync(post.Id, changes, search, ct);
-        return TypedResults.Ok(ToDto(post));
-    }
+            { Post: { } post } => TypedResults.Ok(ToDto(post)),
+            { Error: PostWriteError.NotFound } => TypedResults.NotFound(),
+            { Error: PostWriteError.FromVault } => FromVault(),
+            var failed => SlugTaken(failed.Slug!),
+        };
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string slug, ClaimsPrincipal user, AppDb db, ContentChanges changes, SearchIndex search, CancellationToken ct)
-    {
-        var post = await FindWritableAsync(slug, user, db, ct);
-        if (post is null)
-        {
-            return TypedResults.NotFound();
-        }
-        db.Posts.Remove(post);
-        await db.SaveChangesAsync(ct);
-        await ChangedAsync(post.Id, changes, search, ct);
-        return TypedResults.NoContent();
-    }
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string slug, ClaimsPrincipal user, PostWriter writer, CancellationToken ct) =>
+        await writer.DeleteAsync(slug, user, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<List<RevisionDto>>, NotFound>> RevisionsAsync(string slug, ClaimsPrincipal user, AppDb db, CancellationToken ct)
-    {
-        var post = await FindWritableAsync(slug, user, db, ct);
-        return post is null
-            ? TypedResults.NotFound()
-            : TypedResults.Ok(await db.PostRevisions.AsNoTracking().Where(r => r.PostId == post.Id).OrderByDescending(r => r.CreatedAt).Take(100)
-                .Select(r => new RevisionDto(r.Id, r.Title, r.CreatedAt, r.AuthorId)).ToListAsync(ct));
-    }
+    private static async Task<Results<Ok<List<RevisionDto>>, NotFound>> RevisionsAsync(string slug, ClaimsPrincipal user, PostWriter writer, CancellationToken ct) =>
+        await writer.RevisionsAsync(slug, user, ct) is { } revisions ? TypedResults.Ok(revisions) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<PostDto>, NotFound, ProblemHttpResult>> RestoreAsync(
-        string slug, Guid revisionId, ClaimsPrincipal user, AppDb db, ObsidianRenderer renderer, ContentChanges changes, SearchIndex search, TimeProvider time, CancellationToken ct)
-    {
-        var post = await FindWritableAsync(slug, user, db, ct);
-        var revision = post is null ? null : await db.PostRevisions.AsNoTracking().SingleOrDefaultAsync(r => r.Id == revisionId && r.PostId == post.Id, ct);
-        if (post is null || revision is null)
+        string slug, Guid revisionId, ClaimsPrincipal user, PostWriter writer, CancellationToken ct) =>
+        await writer.RestoreAsync(slug, revisionId, user, ct) switch
         {
-            return TypedResults.NotFound();
-        }
-        if (post.VaultId is not null)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "This post comes from a vault.");
-        }
-        var now = time.GetUtcNow().UtcDateTime;
-        db.PostRevisions.Add(new PostRevision { PostId = post.Id, Title = post.Title, Source = post.Source, AuthorId = user.UserId(), CreatedAt = now });
-        post.Title = revision.Title;
-        post.Source = revision.Source;
-        await RenderAsync(post, db, renderer, now, ct);
-        post.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        await ChangedAsync(post.Id, changes, search, ct);
-        return TypedResults.Ok(ToDto(post));
-    }
+            { Post: { } post } => TypedResults.Ok(ToDto(post)),
+            { Error: PostWriteError.FromVault } => FromVault(),
+            _ => TypedResults.NotFound(),
+        };
 
-    /// <summary>A post changed: the search index follows and cached pages are dropped.</summary>
-    private static async Task ChangedAsync(Guid postId, ContentChanges changes, SearchIndex search, CancellationToken ct)
-    {
-        await search.IndexAsync([postId], ct);
-        await changes.PublishedAsync(ct);
-    }
+    private static ValidationProblem SlugTaken(string slug) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["slug"] = [$"The slug '{slug}' is taken."] });
 
-    /// <summary>The post if this user may change it (its author, or an admin); null otherwise, so others cannot tell it exists.</summary>
-    private static Task<Post?> FindWritableAsync(string slug, ClaimsPrincipal user, AppDb db, CancellationToken ct)
-    {
-        var me = user.UserId();
-        var editor = IsEditor(user);
-        return db.Posts.Include(p => p.Tags).SingleOrDefaultAsync(p => p.Slug == slug && (editor || p.AuthorId == me), ct);
-    }
-
-    private static async Task ApplyAsync(Post post, PostRequest r, AppDb db, ObsidianRenderer renderer, DateTime now, CancellationToken ct)
-    {
-        post.Kind = r.Kind ?? post.Kind;
-        post.Source = r.Source;
-        post.Status = r.Status ?? PostStatus.Draft;
-        post.PublishedAt = r.PublishedAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc).ToUniversalTime()
-            : post.Status == PostStatus.Published ? post.PublishedAt ?? now : post.PublishedAt;
-        post.CoverUrl = r.CoverUrl;
-        post.Featured = r.Featured ?? false;
-        post.Series = r.Series;
-        post.SeriesOrder = r.SeriesOrder;
-        post.SeoTitle = r.SeoTitle;
-        post.SeoDescription = r.SeoDescription;
-        post.UpdatedAt = now;
-        var result = await RenderAsync(post, db, renderer, now, ct);
-        post.Summary = r.Summary ?? Summaries.From(result);
-        var tags = (r.Tags ?? []).Select(t => t.Trim().TrimStart('#').ToLowerInvariant()).Where(t => t.Length is > 0 and <= 100)
-            .Concat(result.Tags).Distinct(StringComparer.Ordinal).ToList();
-        post.Tags.RemoveAll(t => !tags.Contains(t.Tag));
-        foreach (var tag in tags.Where(t => post.Tags.All(x => x.Tag != t)))
-        {
-            post.Tags.Add(new PostTag { PostId = post.Id, Tag = tag });
-        }
-    }
-
-    private static async Task<RenderResult> RenderAsync(Post post, AppDb db, ObsidianRenderer renderer, DateTime now, CancellationToken ct)
-    {
-        var links = await SiteLinks.LoadAsync(db, now, ct);
-        var result = renderer.Render(post.Source, links, links.Self(post.Id));
-        post.Html = result.Html;
-        post.PlainText = result.PlainText;
-        post.WordCount = result.WordCount;
-        post.TocJson = JsonSerializer.Serialize(result.Headings);
-        return result;
-    }
+    private static ProblemHttpResult FromVault() =>
+        TypedResults.Problem(statusCode: 409, title: "This post comes from a vault.", detail: "Edit the note in the vault; the next import updates the post.");
 }

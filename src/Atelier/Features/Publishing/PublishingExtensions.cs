@@ -18,13 +18,17 @@ public static class PublishingExtensions
         builder.Services.AddSingleton<AssetStore>();
         builder.Services.AddScoped<VaultImporter>();
         builder.Services.AddScoped<PostQueries>();
+        builder.Services.AddScoped<PostWriter>();
+        builder.Services.AddScoped<PostImages>();
         builder.Services.AddSingleton<ContentChanges>();
+        builder.Services.AddSingleton<Platform.Cluster.IClusterHandler, ContentChanges.CacheHandler>();
         builder.Services.AddScoped<VaultSync>();
+        builder.Services.AddScoped<VaultRegistry>();
         builder.Services.AddSingleton<GitSource>();
         builder.Services.AddScoped<Platform.Jobs.IJobHandler, VaultImportJob>();
         builder.Services.AddHostedService<GitSyncScheduler>();
-        // Public pages are cached per instance for a minute and dropped at once when content changes here;
-        // other instances catch up within the minute (cross-instance invalidation comes with the PostgreSQL notifications).
+        // Public pages are cached per instance for a minute and dropped at once when content changes on any instance
+        // (ContentChanges goes through the cluster bus: PostgreSQL NOTIFY between instances).
         // Atelier:Publishing:CachePages=false turns it off (to measure, or to debug).
         var cachePages = builder.Configuration.GetValue("Atelier:Publishing:CachePages", true);
         builder.Services.AddOutputCache(o => o.AddPolicy(PublicPages, b =>

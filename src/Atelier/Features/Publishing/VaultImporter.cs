@@ -43,6 +43,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         public required string Source { get; init; }
         public required string Hash { get; init; }
         public required FrontMatter FrontMatter { get; init; }
+        public required IReadOnlyList<CategoryPath> Categories { get; init; }
         public bool Publish { get; set; }
         public Post? Post { get; set; }
     }
@@ -89,6 +90,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
                         Source = source,
                         Hash = Convert.ToHexStringLower(SHA256.HashData(bytes)),
                         FrontMatter = frontMatter,
+                        Categories = CategoryPath.ParseAll(frontMatter.Categories, problem => log.Errors.Add(new ImportIssue(relative, problem))),
                     };
                     note.Publish = ShouldPublish(vault, folders, note);
                     notes.Add(note);
@@ -136,7 +138,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         notes.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         // 2. Match notes to the posts of earlier imports: same path, else same bytes at a new path (a rename).
-        var posts = await db.Posts.Include(p => p.Tags).Where(p => p.VaultId == vault.Id).ToListAsync(ct);
+        var posts = await db.Posts.Include(p => p.Tags).Include(p => p.Categories).Where(p => p.VaultId == vault.Id).ToListAsync(ct);
         var byPath = posts.Where(p => p.VaultPath is not null).ToDictionary(p => p.VaultPath!, StringComparer.Ordinal);
         var paths = notes.Select(n => n.Path).ToHashSet(StringComparer.Ordinal);
         var orphans = posts.Where(p => p.VaultPath is null || !paths.Contains(p.VaultPath)).ToList();
@@ -235,9 +237,10 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         // 4. Render. A new, renamed or unpublished note can change how links elsewhere render, so then every note is rendered again.
         var links = new VaultLinks(notes, assets.Values);
         var toRender = structureChanged ? notes.Where(n => n.Publish && n.Post is not null).ToList() : changed;
+        var categories = await CategoryWriter.LoadAsync(db, null, ct);
         foreach (var note in toRender)
         {
-            Render(note, links, log, now, counted: changed.Contains(note));
+            Render(note, links, categories, log, now, counted: changed.Contains(note));
         }
         await db.SaveChangesAsync(ct);
 
@@ -267,7 +270,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
             post.Slug != wanted && !System.Text.RegularExpressions.Regex.IsMatch(post.Slug, "^" + System.Text.RegularExpressions.Regex.Escape(wanted) + "-[0-9]+$");
     }
 
-    private void Render(Note note, VaultLinks links, ImportLog log, DateTime now, bool counted)
+    private void Render(Note note, VaultLinks links, CategoryWriter categories, ImportLog log, DateTime now, bool counted)
     {
         var post = note.Post!;
         var fm = note.FrontMatter;
@@ -319,6 +322,7 @@ internal sealed class VaultImporter(AppDb db, ObsidianRenderer renderer, AssetSt
         {
             post.Tags.Add(new PostTag { PostId = post.Id, Tag = tag });
         }
+        categories.Set(post, note.Categories);
     }
 
     private static bool ShouldPublish(Vault vault, List<string> folders, Note note)

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -43,56 +42,22 @@ internal static class VaultsApi
             .DisableAntiforgery();
     }
 
-    private static VaultDto ToDto(Vault v, string publicUrl, bool withSecret) => new(v.Id, v.Name, v.SourceKind, v.SourcePath, v.Branch, v.PublishRule,
+    internal static VaultDto ToDto(Vault v, string publicUrl, bool withSecret) => new(v.Id, v.Name, v.SourceKind, v.SourcePath, v.Branch, v.PublishRule,
         v.Folders.Split('\n', StringSplitOptions.RemoveEmptyEntries),
         v.SourceKind == "git" ? $"{publicUrl.TrimEnd('/')}/api/v1/vaults/{v.Id}/webhook" : null,
         withSecret ? v.WebhookSecret : null, v.CreatedAt);
 
     private static async Task<Results<Created<VaultDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateVaultRequest request, AppDb db, TimeProvider time, Microsoft.Extensions.Options.IOptions<Platform.AtelierOptions> options, CancellationToken ct)
+        CreateVaultRequest request, VaultRegistry registry, Microsoft.Extensions.Options.IOptions<Platform.AtelierOptions> options, CancellationToken ct)
     {
-        var source = request.Source;
-        string location;
-        if (source.Kind == "folder")
-        {
-            if (string.IsNullOrWhiteSpace(source.Path) || !System.IO.Path.IsPathFullyQualified(source.Path) || !Directory.Exists(source.Path))
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["source.path"] = ["An absolute path of an existing folder on the server is required."] });
-            }
-            location = System.IO.Path.GetFullPath(source.Path);
-        }
-        else
-        {
-            if (string.IsNullOrWhiteSpace(source.Url) || !Uri.TryCreate(source.Url, UriKind.Absolute, out var url)
-                || url.Scheme is not ("https" or "http" or "ssh" or "git" or "file"))
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["source.url"] = ["A git URL (https, ssh, git or file) is required."] });
-            }
-            location = source.Url;
-        }
-        if (source.Branch is { Length: > 0 } branch && (branch.StartsWith('-') || branch.Any(char.IsWhiteSpace)))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["source.branch"] = ["Not a branch name."] });
-        }
-        var name = request.Name.Trim();
-        if (await db.Vaults.AnyAsync(v => v.Name == name, ct))
+        var (vault, errors, conflict) = await registry.CreateAsync(request, ct);
+        if (conflict)
         {
             return TypedResults.Problem(statusCode: 409, title: "A vault with that name exists.");
         }
-        var vault = new Vault
-        {
-            Name = name,
-            SourceKind = source.Kind,
-            SourcePath = location,
-            Branch = string.IsNullOrWhiteSpace(source.Branch) ? null : source.Branch.Trim(),
-            PublishRule = request.PublishRule ?? "frontmatter",
-            Folders = string.Join('\n', (request.Folders ?? []).Select(f => f.Trim().Trim('/')).Where(f => f.Length > 0)),
-            WebhookSecret = source.Kind == "git" ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) : null,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        };
-        db.Vaults.Add(vault);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/vaults/{vault.Id}", ToDto(vault, options.Value.PublicUrl, withSecret: true));
+        return vault is null
+            ? TypedResults.ValidationProblem(errors)
+            : TypedResults.Created($"/api/v1/vaults/{vault.Id}", ToDto(vault, options.Value.PublicUrl, withSecret: true));
     }
 
     private static async Task<Ok<List<VaultDto>>> ListAsync(AppDb db, Microsoft.Extensions.Options.IOptions<Platform.AtelierOptions> options, CancellationToken ct) =>

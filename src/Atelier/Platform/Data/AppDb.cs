@@ -13,6 +13,8 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     internal DbSet<StoredKey> Keys => Set<StoredKey>();
     internal DbSet<Features.Publishing.Post> Posts => Set<Features.Publishing.Post>();
     internal DbSet<Features.Publishing.PostTag> PostTags => Set<Features.Publishing.PostTag>();
+    internal DbSet<Features.Publishing.Category> Categories => Set<Features.Publishing.Category>();
+    internal DbSet<Features.Publishing.PostCategory> PostCategories => Set<Features.Publishing.PostCategory>();
     internal DbSet<Features.Publishing.PostRevision> PostRevisions => Set<Features.Publishing.PostRevision>();
     internal DbSet<Features.Publishing.PostLink> PostLinks => Set<Features.Publishing.PostLink>();
     internal DbSet<Features.Publishing.Redirect> Redirects => Set<Features.Publishing.Redirect>();

@@ -100,3 +100,10 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
         return next(context);
     }
 }
+
+/// <summary>A problem-details answer from a Razor page handler (the editor's fetch calls), written like the API's.</summary>
+internal sealed class PageProblem(int status, string title, string? detail = null) : IActionResult
+{
+    public Task ExecuteResultAsync(ActionContext context) =>
+        Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context.HttpContext);
+}
