@@ -455,6 +455,8 @@ public abstract class FeedsTests(AtelierFactory app)
     [InlineData("/projects", "The projects on this site.")]
     [InlineData("/tags/studio", "Posts tagged #studio, newest first.")]
     [InlineData("/search?q=drones", "Search the posts on this site.")]
+    [InlineData("/categories", "The categories of the posts on this site.")]
+    [InlineData("/categories/music/theory", "Posts filed under Music / Theory, newest first.")]
     public async Task PublicPages_DescribeThemselvesToSearchEngines(string path, string description)
     {
         await ImportedVault.OnceAsync(app);
