@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Lighthouse on every type of public page of `atelier seed-demo` (home, post list, a post, projects, archive,
-# categories, a category, a tag, search results), served by a Release build in Production with the output cache on, audited by npm `lighthouse` (pinned in bench/package.json,
-# installed into bench/node_modules) with Debian's chromium, on mobile (Lighthouse's default: a mid-range phone,
-# simulated slow 4G and 4× CPU slowdown) and desktop (--preset=desktop). Each page and form factor is audited RUNS
-# times; the table shows the run with the median performance score, and the audits that run did not pass. Then
-# accessibility once more per page with the dark theme (Chromium's --force-dark-mode: prefers-color-scheme dark).
+# categories, a category, a tag, search results), served by a Release build in Production with the output cache on,
+# audited by npm `lighthouse` (pinned in bench/package.json, installed into bench/node_modules) with Debian's chromium,
+# on mobile (Lighthouse's default: a mid-range phone, simulated slow 4G and 4x CPU slowdown) and desktop
+# (--preset=desktop). Each page and form factor is audited RUNS times; the table shows the run with the median
+# performance score, and the audits that run did not pass. Then accessibility once more per page with the dark theme
+# (Chromium's --force-dark-mode: prefers-color-scheme dark).
 # Target (publishing issue): performance, accessibility, best practices and SEO each >= 95. See docs/performance.md.
 # Needs: the .NET 10 SDK, Node 20 and npm, python3, curl, apt-get install chromium.
-# Knobs: RUNS (3), PAGES (the nine paths below, space-separated), CHROME_PATH (/usr/bin/chromium), BENCH_OUT, BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh).
+# Knobs: RUNS (3), PAGES (the nine paths below, space-separated), CHROME_PATH (/usr/bin/chromium), BENCH_OUT,
+# BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 RUNS="${RUNS:-3}"
