@@ -38,6 +38,19 @@ for page in "${PAGES[@]}"; do
     curl -s -f -o /dev/null "http://127.0.0.1:$port$page" || die "$page does not answer 200"
 done
 
+# audit REPORT URL CHROME_FLAGS ARGS...: one Lighthouse run; a second try when Lighthouse itself fails (it now and
+# then loses the trace of a page load: NO_NAVSTART).
+audit() {
+    local report="$1" url="$2" flags="$3" try
+    shift 3
+    for try in 1 2; do
+        "$LIGHTHOUSE" "$url" --output=json --output-path="$report" --quiet --chrome-flags="--headless=new --no-sandbox$flags" "$@" \
+            >"$OUT/lighthouse/last.log" 2>&1 && return 0
+        log "Lighthouse failed on $url (try $try): $(tail -n 1 "$OUT/lighthouse/last.log")"
+    done
+    die "Lighthouse failed twice on $url; its log is in $OUT/lighthouse/last.log"
+}
+
 quiet_check
 reports=()
 for page in "${PAGES[@]}"; do
@@ -46,9 +59,7 @@ for page in "${PAGES[@]}"; do
         for run in $(seq 1 "$RUNS"); do
             report="$OUT/lighthouse/$(tr -c 'a-z0-9\n' '-' <<<"${page#/}" | sed 's/^$/home/')-$form-$run.json"
             log "Lighthouse $form run $run/$RUNS: $page"
-            "$LIGHTHOUSE" "http://127.0.0.1:$port$page" "${preset[@]}" --output=json --output-path="$report" --quiet \
-                --chrome-flags="--headless=new --no-sandbox" >"$OUT/lighthouse/last.log" 2>&1 \
-                || { tail -n 20 "$OUT/lighthouse/last.log" >&2; die "Lighthouse failed on $page ($form)"; }
+            audit "$report" "http://127.0.0.1:$port$page" "" "${preset[@]}"
             reports+=("$report")
         done
     done
@@ -57,9 +68,7 @@ dark=()
 for page in "${PAGES[@]}"; do
     report="$OUT/lighthouse/$(tr -c 'a-z0-9\n' '-' <<<"${page#/}" | sed 's/^$/home/')-dark.json"
     log "Lighthouse accessibility, dark theme: $page"
-    "$LIGHTHOUSE" "http://127.0.0.1:$port$page" --only-categories=accessibility --output=json --output-path="$report" --quiet \
-        --chrome-flags="--headless=new --no-sandbox --force-dark-mode" >"$OUT/lighthouse/last.log" 2>&1 \
-        || { tail -n 20 "$OUT/lighthouse/last.log" >&2; die "Lighthouse failed on $page (dark theme)"; }
+    audit "$report" "http://127.0.0.1:$port$page" " --force-dark-mode" --only-categories=accessibility
     dark+=("$report")
 done
 
