@@ -48,6 +48,7 @@ read -r second_s second_rate < <(run second)
     echo "| first import (all new) | $NOTES | $first_s | $first_rate | $(grep -o 'in [0-9.]* s' "$OUT/first.log") |"
     echo "| second import (unchanged) | $NOTES | $second_s | $second_rate | $(grep -o 'in [0-9.]* s' "$OUT/second.log") |"
     echo
-    sed -n '2,3p' "$OUT/first.log"
-    sed -n '2,3p' "$OUT/second.log"
+    echo "First import's report:"
+    echo
+    grep -v '^{' "$OUT/first.log" | sed 's/^ */    /'   # the report without the server's JSON log lines
 } | tee "$OUT/results.md"
