@@ -448,6 +448,24 @@ public abstract class FeedsTests(AtelierFactory app)
         Attribute(html, "link", "type", "application/feed+json", "href").ShouldBe("/feed.json");
     }
 
+    [Theory]
+    [InlineData("/", "A home for a creator and their community")]
+    [InlineData("/posts", "Every post published on this site, newest first.")]
+    [InlineData("/archive", "Every post published on this site, by year.")]
+    [InlineData("/projects", "The projects on this site.")]
+    [InlineData("/tags/studio", "Posts tagged #studio, newest first.")]
+    [InlineData("/search?q=drones", "Search the posts on this site.")]
+    [InlineData("/categories", "The categories of the posts on this site.")]
+    [InlineData("/categories/music/theory", "Posts filed under Music / Theory, newest first.")]
+    public async Task PublicPages_DescribeThemselvesToSearchEngines(string path, string description)
+    {
+        await ImportedVault.OnceAsync(app);
+
+        var (_, html) = await GetAsync(path);
+
+        Attribute(html, "meta", "name", "description", "content").ShouldStartWith(description);
+    }
+
     private static string? Meta(string html, string property) => Attribute(html, "meta", "property", property, "content");
 
     /// <summary>The value of <paramref name="wanted"/> on the first <paramref name="element"/> whose <paramref name="key"/> is <paramref name="value"/>.</summary>

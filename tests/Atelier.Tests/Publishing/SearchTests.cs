@@ -127,6 +127,36 @@ public abstract class SearchTests(AtelierFactory app) : IDisposable
     }
 
     [Fact]
+    public async Task NoteTitledWithAWord_ComesFirst_EvenWhenHundredsOfNewerNotesMentionIt()
+    {
+        var tag = NewTag();
+        // The word past the first 200 characters, so not in the summary either (which weighs like a tag).
+        var practice = string.Concat(Enumerable.Repeat("Breath, posture and long tones. ", 8));
+        var notes = Enumerable.Range(0, 250)
+            .Select(i => ($"Mention {i}.md", Note(tag, $"Practice log {i}. {practice}Then the ocarina.", $"date: 2026-0{1 + i % 9}-1{i % 10}\n")))
+            .Append(("Ocarina.md", Note(tag, "A vessel flute, usually of clay.", "date: 2020-01-01\n")))
+            .ToArray();
+        await ImportAsync(Vault(notes));
+
+        var hits = await SearchAsync("ocarina", tag);
+
+        hits.Count.ShouldBe(20);
+        hits[0].Title.ShouldBe("Ocarina");
+    }
+
+    [Fact]
+    public async Task WordFarIntoALongNote_IsMarkedInTheSnippet()
+    {
+        var tag = NewTag();
+        var filler = string.Concat(Enumerable.Repeat("Long rehearsal notes about timing and breath. ", 2800));
+        await ImportAsync(Vault(("Long.md", Note(tag, filler + "At the very end: a didgeridoo."))));
+
+        var hit = (await SearchAsync("didgeridoo", tag)).ShouldHaveSingleItem();
+
+        hit.Snippet.ShouldContain("<mark>didgeridoo</mark>");
+    }
+
+    [Fact]
     public async Task CyrillicQuery_FindsTheRussianNote_WhateverTheCase()
     {
         await EnsureTestVaultAsync();

@@ -88,8 +88,8 @@ internal sealed class PostSearchSource(AppDb db) : ISearchSource
 /// Full-text search over <c>search_documents</c>, kept up to date by the features that own the documents
 /// (app-side: the vault importer calls <see cref="IndexAsync(IEnumerable{Guid}, CancellationToken)"/> after it saves).
 /// PostgreSQL: a stored, generated <c>tsvector</c> of the Russian and English configurations with a GIN index, queried with
-/// <c>websearch_to_tsquery</c> (plus a prefix query for words being typed), ranked by <c>ts_rank_cd</c>, snippets by
-/// <c>ts_headline</c>. SQLite: an FTS5 table (<c>search_fts</c>, external content kept in step by triggers), each word
+/// <c>websearch_to_tsquery</c> (plus a prefix query for words being typed), ranked by <c>ts_rank_cd</c> among bounded
+/// candidates (<see cref="RankedCandidates"/>), snippets by <c>ts_headline</c> on a window of the text. SQLite: an FTS5 table (<c>search_fts</c>, external content kept in step by triggers), each word
 /// a quoted prefix, ranked by weighted <c>bm25</c>, snippets by <c>snippet()</c>.
 /// Snippets are made with control characters around matches and HTML-escaped here, so no text from a document can become markup.
 /// </summary>
@@ -203,20 +203,41 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
             var prefix = usesSyntax ? "" : string.Join(" & ", words.Select(w => "'" + w.ToLowerInvariant() + "':*"));
             parameters.Add(("@q", query));
             parameters.Add(("@prefix", prefix));
+            parameters.Add(("@candidates", RankedCandidates));
+            // Ranking reads each document's whole vector, and ts_headline parses the text it is given: both cost in
+            // proportion to what they see. So only candidates are ranked (the newest matches in the title, tags or
+            // summary, found through head's small index, and the newest matches in the text; one in both is ranked twice
+            // and kept once), and the snippet is made from a window of the text around the first place a word of the
+            // query (as stemmed) appears; the summary's snippet only when that window has no match.
             sql = $"""
                 WITH q AS (
                     SELECT websearch_to_tsquery('russian', @q) || websearch_to_tsquery('english', @q)
-                        || CASE WHEN @prefix = '' THEN ''::tsquery ELSE to_tsquery('simple', @prefix) END AS query)
-                SELECT h.type, h.title, h.url,
-                       ts_headline('russian', translate(h.body, '<>', chr(4) || chr(5)), q.query, '{Headline}'),
-                       ts_headline('russian', translate(h.summary, '<>', chr(4) || chr(5)), q.query, '{Headline}'),
+                        || CASE WHEN @prefix = '' THEN ''::tsquery ELSE to_tsquery('simple', @prefix) END AS query,
+                        ARRAY(SELECT lexeme FROM unnest(to_tsvector('russian', @q))) AS stems),
+                ranked AS (
+                    SELECT c.id, c.published_at, ts_rank_cd(c.vector, q.query) AS score
+                      FROM ((SELECT d.id, d.published_at, d.vector FROM search_documents d, q
+                              WHERE d.head @@ q.query AND d.published_at <= @now{filters}
+                              ORDER BY d.published_at DESC LIMIT @candidates)
+                            UNION ALL
+                            (SELECT d.id, d.published_at, d.vector FROM search_documents d, q
+                              WHERE d.vector @@ q.query AND d.published_at <= @now{filters}
+                              ORDER BY d.published_at DESC LIMIT @candidates)) c, q),
+                top AS (
+                    SELECT id, published_at, max(score) AS score FROM ranked GROUP BY id, published_at
+                     ORDER BY score DESC, published_at DESC, id
+                     LIMIT @limit),
+                hits AS MATERIALIZED (
+                    SELECT t.id, t.score, t.published_at, d.type, d.title, d.url, d.summary,
+                           ts_headline('russian', translate(substr(d.body, greatest(1, coalesce(
+                               (SELECT min(nullif(strpos(lower(d.body), stem), 0)) FROM unnest(q.stems) stem), 1) - {SnippetLead}), {SnippetWindow}),
+                               '<>', chr(4) || chr(5)), q.query, '{Headline}') AS text
+                      FROM top t JOIN search_documents d ON d.id = t.id, q)
+                SELECT h.type, h.title, h.url, h.text,
+                       CASE WHEN strpos(h.text, chr(2)) > 0 THEN ''
+                            ELSE ts_headline('russian', translate(h.summary, '<>', chr(4) || chr(5)), q.query, '{Headline}') END,
                        h.score, h.published_at
-                  FROM (SELECT d.id, d.type, d.title, d.url, left(d.body, 100000) AS body, d.summary, d.published_at,
-                               ts_rank_cd(d.vector, q.query) AS score
-                          FROM search_documents d, q
-                         WHERE d.vector @@ q.query AND d.published_at <= @now{filters}
-                         ORDER BY score DESC, d.published_at DESC, d.id
-                         LIMIT @limit) h, q
+                  FROM hits h, q
                  ORDER BY h.score DESC, h.published_at DESC, h.id
                 """;
         }
@@ -224,20 +245,33 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
         {
             // Every word a quoted prefix: nothing a user types is FTS5 syntax (NEAR, AND, column:, ^, *).
             parameters.Add(("@match", string.Join(' ', words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*"))));
+            // Ranked with the date filter read from search_documents_visible (the rows themselves are long), snippets made
+            // for the returned rows only: the CROSS JOINs keep that order, one FTS lookup by rowid per hit.
             sql = $"""
+                WITH hits AS (
+                    SELECT search_fts.rowid AS id, -bm25(search_fts, 10.0, 4.0, 4.0, 1.0) AS score, d.published_at
+                      FROM search_fts JOIN search_documents d INDEXED BY search_documents_visible ON d.id = search_fts.rowid
+                     WHERE search_fts MATCH @match AND d.published_at <= @now{filters}
+                     ORDER BY score DESC, d.published_at DESC, d.id
+                     LIMIT @limit)
                 SELECT d.type, d.title, d.url,
                        snippet(search_fts, 3, char(2), char(3), '…', 24),
                        snippet(search_fts, 2, char(2), char(3), '…', 24),
-                       -bm25(search_fts, 10.0, 4.0, 4.0, 1.0) AS score, d.published_at
-                  FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid
-                 WHERE search_fts MATCH @match AND d.published_at <= @now{filters}
-                 ORDER BY score DESC, d.published_at DESC, d.id
-                 LIMIT @limit
+                       h.score, h.published_at
+                  FROM hits h CROSS JOIN search_fts CROSS JOIN search_documents d
+                 WHERE search_fts MATCH @match AND search_fts.rowid = h.id AND d.id = h.id
+                 ORDER BY h.score DESC, h.published_at DESC, h.id
                 """;
         }
 
         return await WithCommandAsync(sql, parameters, async command =>
         {
+            if (IsPostgres)
+            {
+                // Planning this query costs about as much as running it for a rare word; a prepared statement is planned
+                // once per pooled connection (Npgsql keeps it across uses of the connection).
+                await command.PrepareAsync(ct);
+            }
             var hits = new List<SearchHit>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -254,6 +288,17 @@ internal sealed partial class SearchIndex(AppDb db, IEnumerable<ISearchSource> s
             return hits;
         }, ct);
     }
+
+    /// <summary>
+    /// How many of the newest matches in the title, tags or summary, and in the text, are ranked (PostgreSQL). A query
+    /// that matches fewer documents than this has all of them ranked; one that matches thousands (a common word) ranks
+    /// the newest of them, so its cost does not grow with the site.
+    /// </summary>
+    private const int RankedCandidates = 100;
+
+    /// <summary>The window of text a PostgreSQL snippet is made from: it starts this many characters before the first match.</summary>
+    private const int SnippetLead = 150;
+    private const int SnippetWindow = 700;
 
     private const string Headline = "StartSel=\u0002, StopSel=\u0003, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"";
 
