@@ -125,6 +125,15 @@ public abstract class PostsApiTests(AtelierFactory app)
         Categories((await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/posts?limit=100")).GetProperty("items").EnumerateArray()
             .Single(p => p.GetProperty("slug").GetString() == slug)).ShouldBe([$"{key}/synthesis/fm", "звук"]);
 
+        // The list filters by a category and everything below it, by name or key.
+        foreach (var filter in new[] { top, key, $"{top}/Synthesis" })
+        {
+            var filtered = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/posts?category=" + Uri.EscapeDataString(filter));
+            filtered.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("slug").GetString()).ShouldBe([slug], customMessage: filter);
+        }
+        (await app.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/posts?category={key}/elsewhere")).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await app.CreateClient().GetAsync("/api/v1/posts?category=%2F%2F")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
         var parent = System.Net.WebUtility.HtmlDecode(await app.CreateClient().GetStringAsync($"/categories/{key}"));
         parent.ShouldContain($"<h1 class=\"text-3xl font-bold mb-6\">{top}</h1>");
         parent.ShouldContain($"href=\"/posts/{slug}\"");

@@ -71,6 +71,16 @@ internal sealed record CategoryPath(string Key, IReadOnlyList<CategoryLevel> Lev
     public static string Url(string key) => "/categories/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
 }
 
+internal static class CategoryFilter
+{
+    /// <summary>Posts filed under the category with this key or any category below it.</summary>
+    public static IQueryable<Post> InCategory(this IQueryable<Post> posts, string path)
+    {
+        var below = path + "/";
+        return posts.Where(p => p.Categories.Any(c => c.Path == path || c.Path.StartsWith(below)));
+    }
+}
+
 /// <summary>Validates <c>categories</c> of a request: each one a path <see cref="CategoryPath.Parse"/> accepts.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 internal sealed class CategoryPathsAttribute : ValidationAttribute

@@ -40,10 +40,7 @@ internal sealed class PostQueries(AppDb db, TimeProvider time)
 
     /// <summary>The posts filed under a category or any category below it, newest first, keyset-paged; null when the cursor is not ours.</summary>
     public Task<Page<PostCard>?> InCategoryAsync(string path, string? cursor, int limit, CancellationToken ct)
-    {
-        var below = path + "/";
-        return PageAsync(Visible().Where(p => p.Categories.Any(c => c.Path == path || c.Path.StartsWith(below))), cursor, limit, ct);
-    }
+        => PageAsync(Visible().InCategory(path), cursor, limit, ct);
 
     /// <summary>The categories that have visible posts, with their counts.</summary>
     public Task<CategoryTree> CategoriesAsync(CancellationToken ct) => CategoryTree.LoadAsync(db, time.GetUtcNow().UtcDateTime, ct);

@@ -40,7 +40,7 @@ internal static class PostsApi
     public static void Map(RouteGroupBuilder api)
     {
         var posts = api.MapGroup("/posts").WithTags("Posts");
-        posts.MapGet("", ListAsync).WithSummary("Posts, newest first, keyset-paged; filter by kind, tag and (for authors) status.");
+        posts.MapGet("", ListAsync).WithSummary("Posts, newest first, keyset-paged; filter by kind, tag, category (and below) and (for authors) status.");
         posts.MapGet("/{slug}", GetAsync).WithSummary("One post with its Markdown source and rendered HTML.");
         var write = posts.MapGroup("").RequireApi(AccountsExtensions.ApiAuthor);
         write.MapPost("", CreateAsync).WithSummary("Write a post (Markdown, Obsidian syntax).");
@@ -51,11 +51,20 @@ internal static class PostsApi
     }
 
     private static async Task<Results<Ok<Page<PostSummaryDto>>, ProblemHttpResult>> ListAsync(
-        [AsParameters] PageRequest page, PostKind? kind, [MaxLength(100)] string? tag, PostStatus? status,
-        ClaimsPrincipal user, AppDb db, TimeProvider time, CancellationToken ct)
+        [AsParameters] PageRequest page, PostKind? kind, [MaxLength(100)] string? tag, [MaxLength(CategoryPath.MaxLength)] string? category,
+        PostStatus? status, ClaimsPrincipal user, AppDb db, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var query = db.Posts.AsNoTracking();
+        if (category is not null)
+        {
+            // "Music/Synthesis" or its key "music/synthesis": posts filed there or below.
+            if (CategoryPath.Parse(category, out var error) is not { } path)
+            {
+                return TypedResults.Problem(statusCode: 400, title: "The category is not valid.", detail: error);
+            }
+            query = query.InCategory(path.Key);
+        }
         if (status == PostStatus.Draft)
         {
             if (!PostWriter.IsWriter(user))
