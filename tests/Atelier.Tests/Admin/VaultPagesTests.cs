@@ -59,6 +59,7 @@ public abstract class VaultPagesTests(AtelierFactory app) : IDisposable
 
         // Syncing again changes nothing in the vault: every note is unchanged.
         var vaultId = showUrl["/admin/vaults/".Length..showUrl.IndexOf('?', StringComparison.Ordinal)];
+        (await client.GetStringAsync("/admin/vaults")).ShouldContain($"action=\"/admin/vaults/{vaultId}?handler=Sync\"");
         var again = await AtelierFactory.SubmitFormAsync(client, "/admin/vaults/" + vaultId, new Dictionary<string, string>(),
             postPath: $"/admin/vaults/{vaultId}?handler=Sync");
         again.StatusCode.ShouldBe(HttpStatusCode.Redirect);

@@ -19,27 +19,10 @@ public abstract class CategoriesTests(AtelierFactory app) : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private async Task<(ImportLog Log, Guid VaultId)> ImportAsync(Guid? vaultId = null, string? folder = null)
-    {
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-        var vault = vaultId is { } id ? await db.Vaults.SingleAsync(v => v.Id == id) : null;
-        if (vault is null)
-        {
-            vault = new Vault { Name = "categories-" + Guid.NewGuid().ToString("N")[..8], SourcePath = folder ?? _vault, CreatedAt = DateTime.UtcNow };
-            db.Vaults.Add(vault);
-            await db.SaveChangesAsync();
-        }
-        var log = await scope.ServiceProvider.GetRequiredService<VaultImporter>().ImportAsync(vault, CancellationToken.None);
-        return (log, vault.Id);
-    }
+    private Task<(ImportLog Log, Guid VaultId)> ImportAsync(Guid? vaultId = null, string? folder = null) =>
+        TestVault.ImportAsync(app, folder ?? _vault, vaultId);
 
-    private async Task<Dictionary<string, string>> SlugsAsync(Guid vaultId)
-    {
-        using var scope = app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<AppDb>().Posts.Where(p => p.VaultId == vaultId)
-            .ToDictionaryAsync(p => p.VaultPath!, p => p.Slug);
-    }
+    private Task<Dictionary<string, string>> SlugsAsync(Guid vaultId) => TestVault.SlugsAsync(app, vaultId);
 
     /// <summary>The page's HTML with character references decoded (Razor writes Cyrillic as "&amp;#x41C;").</summary>
     private async Task<string> PageAsync(string path)

@@ -25,6 +25,33 @@ internal static class TestVault
         }
         return target;
     }
+
+    /// <summary>
+    /// Imports <paramref name="folder"/> as a new vault with a fresh name (so slugs get a per-test suffix), or again as
+    /// the vault <paramref name="vaultId"/>.
+    /// </summary>
+    public static async Task<(ImportLog Log, Guid VaultId)> ImportAsync(AtelierFactory app, string folder, Guid? vaultId = null)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        var vault = vaultId is { } id ? await db.Vaults.SingleAsync(v => v.Id == id) : null;
+        if (vault is null)
+        {
+            vault = new Vault { Name = "test-" + Guid.NewGuid().ToString("N")[..8], SourcePath = folder, CreatedAt = DateTime.UtcNow };
+            db.Vaults.Add(vault);
+            await db.SaveChangesAsync();
+        }
+        var log = await scope.ServiceProvider.GetRequiredService<VaultImporter>().ImportAsync(vault, CancellationToken.None);
+        return (log, vault.Id);
+    }
+
+    /// <summary>The slug of each imported note of a vault, by its path in the vault.</summary>
+    public static async Task<Dictionary<string, string>> SlugsAsync(AtelierFactory app, Guid vaultId)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDb>().Posts.Where(p => p.VaultId == vaultId)
+            .ToDictionaryAsync(p => p.VaultPath!, p => p.Slug);
+    }
 }
 
 public abstract class VaultImportTests(AtelierFactory app) : IDisposable
@@ -38,27 +65,9 @@ public abstract class VaultImportTests(AtelierFactory app) : IDisposable
     }
 
     /// <summary>Each test imports its own copy as its own vault (own name), so slugs get a per-test suffix.</summary>
-    private async Task<(ImportLog Log, Guid VaultId)> ImportAsync(Guid? vaultId = null)
-    {
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-        var vault = vaultId is { } id ? await db.Vaults.SingleAsync(v => v.Id == id) : null;
-        if (vault is null)
-        {
-            vault = new Vault { Name = "test-" + Guid.NewGuid().ToString("N")[..8], SourcePath = _vault, CreatedAt = DateTime.UtcNow };
-            db.Vaults.Add(vault);
-            await db.SaveChangesAsync();
-        }
-        var log = await scope.ServiceProvider.GetRequiredService<VaultImporter>().ImportAsync(vault, CancellationToken.None);
-        return (log, vault.Id);
-    }
+    private Task<(ImportLog Log, Guid VaultId)> ImportAsync(Guid? vaultId = null) => TestVault.ImportAsync(app, _vault, vaultId);
 
-    private async Task<Dictionary<string, string>> SlugsAsync(Guid vaultId)
-    {
-        using var scope = app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<AppDb>().Posts.Where(p => p.VaultId == vaultId)
-            .ToDictionaryAsync(p => p.VaultPath!, p => p.Slug);
-    }
+    private Task<Dictionary<string, string>> SlugsAsync(Guid vaultId) => TestVault.SlugsAsync(app, vaultId);
 
     private async Task<string> PageAsync(string slug)
     {

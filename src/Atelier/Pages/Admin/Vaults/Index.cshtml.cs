@@ -72,16 +72,6 @@ internal sealed class IndexModel(AppDb db, VaultRegistry registry, VaultSync syn
         return Page();
     }
 
-    public async Task<IActionResult> OnPostSyncAsync(Guid id, CancellationToken ct)
-    {
-        if (!await db.Vaults.AnyAsync(v => v.Id == id, ct))
-        {
-            return NotFound();
-        }
-        var import = await sync.StartAsync(id, ct);
-        return RedirectToPage("Show", new { id, import = import.Id });
-    }
-
     private async Task<List<Row>> LoadAsync(CancellationToken ct)
     {
         var vaults = await db.Vaults.AsNoTracking().OrderBy(v => v.Name).Take(200).ToListAsync(ct);
