@@ -22,6 +22,10 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     internal DbSet<Features.Publishing.Vault> Vaults => Set<Features.Publishing.Vault>();
     internal DbSet<Features.Publishing.VaultImport> VaultImports => Set<Features.Publishing.VaultImport>();
     internal DbSet<Features.Publishing.StoredSetting> Settings => Set<Features.Publishing.StoredSetting>();
+    internal DbSet<Features.Media.MediaItem> Media => Set<Features.Media.MediaItem>();
+    internal DbSet<Features.Media.MediaFile> MediaFiles => Set<Features.Media.MediaFile>();
+    internal DbSet<Features.Media.Album> Albums => Set<Features.Media.Album>();
+    internal DbSet<Features.Media.AlbumItem> AlbumItems => Set<Features.Media.AlbumItem>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDb).Assembly);
