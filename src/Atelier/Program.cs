@@ -1,5 +1,6 @@
 using Atelier.Features.Accounts;
 using Atelier.Features.Admin;
+using Atelier.Features.Media;
 using Atelier.Features.Publishing;
 using Atelier.Platform;
 using Atelier.Platform.Cli;
@@ -11,6 +12,7 @@ return await AtelierCli.RunAsync(args,
         builder.AddAccounts();
         builder.AddAdmin();
         builder.AddPublishing();
+        builder.AddMedia();
     },
     app =>
     {
@@ -21,6 +23,7 @@ return await AtelierCli.RunAsync(args,
         app.MapAccounts(api);
         app.MapAdmin(api);
         app.MapPublishing(api);
+        app.MapMedia(api);
     });
 
 /// <summary>The entry point, named for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

@@ -18,6 +18,8 @@ public sealed class AtelierOptions
     public AuthOptions Auth { get; set; } = new();
     public RateLimitOptions RateLimits { get; set; } = new();
     public ProxyOptions Proxy { get; set; } = new();
+    public Storage.StorageOptions Storage { get; set; } = new();
+    public Features.Media.MediaOptions Media { get; set; } = new();
 
     public string FullDataPath => Path.GetFullPath(DataPath);
 }

@@ -108,7 +108,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -151,5 +151,9 @@ public sealed class PostgresLifetime : IAsyncLifetime
 {
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync() => await PostgresServer.StopSharedAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await PostgresServer.StopSharedAsync();
+        await S3Server.StopSharedAsync();
+    }
 }

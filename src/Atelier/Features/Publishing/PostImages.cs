@@ -16,25 +16,13 @@ internal sealed class PostImages(AppDb db, AssetStore store, TimeProvider time)
     public const long MaxBytes = 20 * 1024 * 1024;
 
     /// <summary>The media type and file extension of PNG, JPEG, GIF and WebP bytes; null for anything else.</summary>
-    public static (string ContentType, string Extension)? Sniff(ReadOnlySpan<byte> head) => head switch
-    {
-        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => ("image/png", ".png"),
-        [0xFF, 0xD8, 0xFF, ..] => ("image/jpeg", ".jpg"),
-        [(byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'7' or (byte)'9', (byte)'a', ..] => ("image/gif", ".gif"),
-        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => ("image/webp", ".webp"),
-        _ => null,
-    };
+    public static (string ContentType, string Extension)? Sniff(ReadOnlySpan<byte> head) =>
+        Media.MediaSniffer.Sniff(head) is { ContentType: "image/png" or "image/jpeg" or "image/gif" or "image/webp" } type
+            ? (type.ContentType, type.Extension)
+            : null;
 
-    /// <summary>
-    /// A safe file name from whatever the browser sent: no folders, letters and digits of any script joined by '-'
-    /// (as slugs are), and the extension of the detected type.
-    /// </summary>
-    public static string CleanFileName(string? name, string extension)
-    {
-        var baseName = Path.GetFileNameWithoutExtension((name ?? "").Replace('\\', '/').Split('/')[^1]);
-        var clean = baseName.Any(char.IsLetterOrDigit) ? Slugs.From(baseName) : "image";
-        return (clean.Length > 100 ? clean[..100].TrimEnd('-') : clean) + extension;
-    }
+    /// <summary>A safe file name from whatever the browser sent (see <see cref="Media.MediaNames.Clean"/>).</summary>
+    public static string CleanFileName(string? name, string extension) => Media.MediaNames.Clean(name, extension, "image");
 
     /// <summary>Stores an uploaded image; null when its bytes are not PNG, JPEG, GIF or WebP.</summary>
     public async Task<ImageUploadDto?> SaveAsync(IFormFile file, CancellationToken ct)

@@ -21,6 +21,14 @@ public sealed class JobOptions
     public TimeSpan KeepSucceeded { get; set; } = TimeSpan.FromDays(7);
 }
 
+/// <summary>The attempt a handler is running (scoped to the job): on the last one it may record the failure for the user.</summary>
+public sealed class JobRun
+{
+    public int Attempt { get; internal set; } = 1;
+    public int MaxAttempts { get; internal set; } = 1;
+    public bool IsLastAttempt => Attempt >= MaxAttempts;
+}
+
 /// <summary>What the health check and metrics read about this instance's workers.</summary>
 public sealed class JobWorkerState
 {
@@ -116,6 +124,9 @@ internal sealed class JobWorker(
         // Each job gets a scope of its own: handlers may use a DbContext and other scoped services.
         await using var scope = scopes.CreateAsyncScope();
         var handler = scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == candidate.Kind);
+        var run = scope.ServiceProvider.GetRequiredService<JobRun>();
+        run.Attempt = attempt;
+        run.MaxAttempts = candidate.MaxAttempts;
         if (handler is null)
         {
             error = $"No handler is registered for job kind '{candidate.Kind}'.";
@@ -201,6 +212,7 @@ internal static class JobExtensions
     {
         builder.Services.Configure<JobOptions>(builder.Configuration.GetSection("Atelier:Jobs"));
         builder.Services.AddSingleton<JobQueue>();
+        builder.Services.AddScoped<JobRun>();
         builder.Services.AddSingleton<JobWorkerState>();
         builder.Services.AddHostedService<JobWorker>();
         return builder;

@@ -2,7 +2,6 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Transfer;
 
 namespace Atelier.Platform.Storage;
 
@@ -13,11 +12,13 @@ internal sealed class S3BlobStorage : IBlobStorage, IDisposable
     private readonly S3Options _options;
     private readonly string _bucket;
     private readonly SemaphoreSlim _bucketReady = new(1, 1);
+    private readonly bool _https;
     private bool _bucketChecked;
 
     public S3BlobStorage(S3Options options)
     {
         _options = options;
+        _https = !(options.ServiceUrl ?? "https:").StartsWith("http:", StringComparison.OrdinalIgnoreCase);
         _bucket = options.Bucket ?? throw new InvalidOperationException("Atelier:Storage:S3:Bucket is required for S3 storage.");
         var config = new AmazonS3Config
         {
@@ -47,20 +48,55 @@ internal sealed class S3BlobStorage : IBlobStorage, IDisposable
             await EnsureBucketAsync(ct);
             if (!await ExistsAsync(key, ct))
             {
-                using var transfer = new TransferUtility(_client);
-                await transfer.UploadAsync(new TransferUtilityUploadRequest
-                {
-                    BucketName = _bucket,
-                    Key = ObjectKey(key),
-                    FilePath = localFile,
-                    ContentType = contentType,
-                    DisablePayloadSigning = true,
-                }, ct);
+                await UploadAsync(ObjectKey(key), localFile, contentType, ct);
             }
         }
         finally
         {
             File.Delete(localFile);
+        }
+    }
+
+    private const long PartSize = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// One PUT for small files, a multipart upload in 32 MB parts for large ones, both read from the file (never held
+    /// in memory). Payloads are signed whole rather than with aws-chunked encoding, which not every S3-compatible
+    /// server decodes.
+    /// </summary>
+    private async Task UploadAsync(string objectKey, string localFile, string contentType, CancellationToken ct)
+    {
+        var length = new FileInfo(localFile).Length;
+        if (length <= PartSize)
+        {
+            await _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = _bucket, Key = objectKey, FilePath = localFile, ContentType = contentType, UseChunkEncoding = false, DisablePayloadSigning = _https,
+            }, ct);
+            return;
+        }
+        var upload = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = objectKey, ContentType = contentType }, ct);
+        try
+        {
+            var parts = new List<PartETag>();
+            for (long position = 0, number = 1; position < length; position += PartSize, number++)
+            {
+                var part = await _client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = _bucket, Key = objectKey, UploadId = upload.UploadId, PartNumber = (int)number, FilePath = localFile,
+                    FilePosition = position, PartSize = Math.Min(PartSize, length - position), UseChunkEncoding = false, DisablePayloadSigning = _https,
+                }, ct);
+                parts.Add(new PartETag((int)number, part.ETag));
+            }
+            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = _bucket, Key = objectKey, UploadId = upload.UploadId, PartETags = parts,
+            }, ct);
+        }
+        catch
+        {
+            await _client.AbortMultipartUploadAsync(_bucket, objectKey, upload.UploadId, CancellationToken.None);
+            throw;
         }
     }
 
