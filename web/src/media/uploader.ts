@@ -115,7 +115,7 @@ export function groupUploads<T extends { name: string }>(files: readonly T[], re
     taken.add(file);
     const group: UploadGroup<T> = { files: [file], missing: [] };
     for (const name of references.get(file) ?? []) {
-      const free = files.filter((f) => !taken.has(f) && f !== file);
+      const free = files.filter((f) => !taken.has(f) && !isGltf(f.name)); // a scene is never another's part
       const match = free.find((f) => f.name === name) ?? free.find((f) => f.name.toLowerCase() === name.toLowerCase());
       if (match === undefined) {
         if (!group.files.some((f) => f.name === name)) {

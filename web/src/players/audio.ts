@@ -18,7 +18,7 @@
 //   - an error line (`data-audio-error`, hidden until the audio fails to load).
 // Keys (on the track or the button): Space/K play-pause, ←/→ ±5 s, Shift+←/→ or PageDown/PageUp ±30 s, Home/End.
 // The host gets data-state="paused|playing|error". Starting one player pauses every other player on the page.
-import { h, icon, ICONS, whenParsed } from './dom.ts';
+import { h, icon, ICONS, whenChild } from './dom.ts';
 import { playback } from './exclusive.ts';
 import { keyAction, seekTarget, type PlayerAction } from './keys.ts';
 import { formatTime, timeText } from './time.ts';
@@ -60,17 +60,20 @@ export class AtelierAudio extends HTMLElement {
   #shown = { time: '', now: '', max: '', text: '' };
   #resize: ResizeObserver | null = null;
   #theme: MutationObserver | null = null;
+  #stopWaiting: (() => void) | null = null;
 
   connectedCallback(): void {
-    whenParsed(() => {
+    this.#stopWaiting = whenChild<HTMLAudioElement>(this, 'audio', (audio) => {
       if (this.isConnected) {
-        this.#enhance();
+        this.#enhance(audio);
         this.#attach();
       }
     });
   }
 
   disconnectedCallback(): void {
+    this.#stopWaiting?.();
+    this.#stopWaiting = null;
     if (this.#parts !== null) {
       playback.remove(this.#parts.audio);
     }
@@ -94,12 +97,8 @@ export class AtelierAudio extends HTMLElement {
     return this.dataset['title'] || '';
   }
 
-  #enhance(): void {
+  #enhance(audio: HTMLAudioElement): void {
     if (this.#parts !== null) {
-      return;
-    }
-    const audio = this.querySelector('audio');
-    if (audio === null) {
       return;
     }
     audio.controls = false;
@@ -219,14 +218,13 @@ export class AtelierAudio extends HTMLElement {
       if (waveform === null || this.#parts === null) {
         return; // the progress bar stays
       }
-      this.#waveform = waveform;
+      this.#waveform = waveform; // its length serves until the audio's metadata is in
       const canvas = h('canvas', { 'aria-hidden': 'true', class: 'pointer-events-none absolute inset-0 size-full' });
-      if (canvas.getContext('2d') === null) {
-        return;
+      if (canvas.getContext('2d') !== null) {
+        this.#canvas = canvas;
+        this.#parts.bar.replaceWith(canvas);
+        this.#barsWidth = -1;
       }
-      this.#canvas = canvas;
-      this.#parts.bar.replaceWith(canvas);
-      this.#barsWidth = -1;
       this.#render();
     } catch {
       // unreachable or not JSON: the progress bar stays

@@ -36,6 +36,40 @@ export function whenParsed(fn: () => void): void {
   }
 }
 
+/**
+ * Runs `fn` with the host's first `selector` match once there is one: at once when the children are there (the
+ * usual case), else when they arrive (a host connected before its children are appended). Returns a function that
+ * stops waiting.
+ */
+export function whenChild<E extends Element>(host: Element, selector: string, fn: (child: E) => void): () => void {
+  let observer: MutationObserver | null = null;
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+    observer?.disconnect();
+    observer = null;
+  };
+  whenParsed(() => {
+    const found = host.querySelector<E>(selector);
+    if (stopped) {
+      return;
+    }
+    if (found !== null) {
+      fn(found);
+      return;
+    }
+    observer = new MutationObserver(() => {
+      const child = host.querySelector<E>(selector);
+      if (child !== null) {
+        stop();
+        fn(child);
+      }
+    });
+    observer.observe(host, { childList: true, subtree: true });
+  });
+  return stop;
+}
+
 /** An inline SVG icon (24×24 viewBox, one path, currentColor); hidden from assistive technology. */
 export function icon(path: string, className = 'size-5'): SVGSVGElement {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');

@@ -11,28 +11,28 @@
 // the video is at most as wide as its container with the height following (the width/height attributes give the
 // aspect ratio, so nothing jumps while it loads). Starting it pauses any other <atelier-audio>/<atelier-video>, and
 // starting one of those pauses it.
-import { whenParsed } from './dom.ts';
+import { whenChild } from './dom.ts';
 import { playback } from './exclusive.ts';
 
 export class AtelierVideo extends HTMLElement {
   #video: HTMLVideoElement | null = null;
+  #stopWaiting: (() => void) | null = null;
 
   connectedCallback(): void {
-    whenParsed(() => {
+    this.#stopWaiting = whenChild<HTMLVideoElement>(this, 'video', (video) => {
       if (!this.isConnected) {
         return;
       }
-      this.#video ??= this.querySelector('video');
-      if (this.#video === null) {
-        return;
-      }
+      this.#video = video;
       this.classList.add('block', 'max-w-full');
-      this.#video.classList.add('block', 'h-auto', 'max-w-full', 'bg-black');
-      playback.add(this.#video);
+      video.classList.add('block', 'h-auto', 'max-w-full', 'bg-black');
+      playback.add(video);
     });
   }
 
   disconnectedCallback(): void {
+    this.#stopWaiting?.();
+    this.#stopWaiting = null;
     if (this.#video !== null) {
       playback.remove(this.#video);
     }
