@@ -10,7 +10,7 @@
 // Without JavaScript the native <audio controls> is the player. Enhanced, the <audio> stays in the DOM (tests read
 // its currentTime) with its native controls taken away, and after it come:
 //   - a play/pause button (`data-audio-toggle`, aria-label "Play …"/"Pause …"),
-//   - the seek track (`data-audio-seek`, role="slider", focusable, aria-valuemin/max/now in whole seconds and
+//   - the seek track (`data-audio-seek`, role="slider", focusable, aria-valuemin/max/now in whole seconds, rounded down and
 //     aria-valuetext "1:05 of 3:20"): the waveform from data-waveform ({"durationSeconds": 12.34, "peaks": [0..1]})
 //     drawn on a <canvas>, the played part in the accent colour, or a plain progress bar when there is no waveform
 //     or it fails to load; click, drag or touch seeks,
@@ -18,7 +18,7 @@
 //   - an error line (`data-audio-error`, hidden until the audio fails to load).
 // Keys (on the track or the button): Space/K play-pause, ←/→ ±5 s, Shift+←/→ or PageDown/PageUp ±30 s, Home/End.
 // The host gets data-state="paused|playing|error". Starting one player pauses every other player on the page.
-import { h, icon, ICONS, whenChild } from './dom.ts';
+import { ensureBlock, h, icon, ICONS, whenChild } from './dom.ts';
 import { playback } from './exclusive.ts';
 import { keyAction, seekTarget, type PlayerAction } from './keys.ts';
 import { formatTime, timeText } from './time.ts';
@@ -134,11 +134,11 @@ export class AtelierAudio extends HTMLElement {
         artist !== '' ? h('span', { class: 'text-zinc-600 dark:text-zinc-400' }, artist) : null)
       : null;
     const panel = h('div', { class: 'flex items-center gap-3 rounded-lg border border-zinc-200 bg-zinc-50 p-3 dark:border-zinc-700 dark:bg-zinc-900' },
-      cover !== '' ? h('img', { src: cover, alt: '', class: 'size-12 shrink-0 rounded object-cover', loading: 'lazy' }) : null,
+      cover !== '' ? h('img', { src: cover, alt: '', class: 'hidden size-12 shrink-0 rounded object-cover sm:block', loading: 'lazy' }) : null,
       button,
       h('div', { class: 'min-w-0 flex-1' }, heading, track),
       time);
-    this.classList.add('block');
+    ensureBlock(this);
     audio.after(panel, error);
     const parts: Parts = { audio, button, track, fill, bar, time, error };
     this.#parts = parts;
@@ -361,8 +361,9 @@ export class AtelierAudio extends HTMLElement {
     const known = Number.isFinite(duration) && duration > 0;
     const shown = {
       time: known ? `${formatTime(current)} / ${formatTime(duration)}` : formatTime(current),
-      now: String(Math.round(Number.isFinite(current) ? current : 0)),
-      max: String(known ? Math.round(duration) : 0),
+      // Whole seconds, as the time beside it shows them (formatTime rounds down too).
+      now: String(Math.floor(Number.isFinite(current) && current > 0 ? current : 0)),
+      max: String(known ? Math.floor(duration) : 0),
       text: timeText(current, duration),
     };
     // Only touch the DOM when something shown changed: this runs every frame while playing.

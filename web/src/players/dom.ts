@@ -70,6 +70,18 @@ export function whenChild<E extends Element>(host: Element, selector: string, fn
   return stop;
 }
 
+const DISPLAY = /^(?:[\w-]+:)*(?:block|inline|inline-block|flex|inline-flex|grid|inline-grid|hidden|contents|table|flow-root)$/;
+
+/**
+ * Makes a player element a block (custom elements are inline by default) unless the page gave it a display of its
+ * own, such as a gallery laid out with `grid`.
+ */
+export function ensureBlock(host: HTMLElement): void {
+  if (!Array.from(host.classList).some((name) => DISPLAY.test(name))) {
+    host.classList.add('block');
+  }
+}
+
 /** An inline SVG icon (24×24 viewBox, one path, currentColor); hidden from assistive technology. */
 export function icon(path: string, className = 'size-5'): SVGSVGElement {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');

@@ -22,7 +22,7 @@
 // Keys: ←/→ previous/next (wrapping around), Home/End first/last, Esc closes. Touch (any pointer): swipe left/right
 // for next/previous, swipe down to close; a click beside the image closes. The neighbours are preloaded. On close,
 // focus returns to the link that opened it. Ctrl/Cmd/Shift/middle clicks are left to the browser.
-import { h, icon, ICONS, whenParsed } from './dom.ts';
+import { ensureBlock, h, icon, ICONS, whenParsed } from './dom.ts';
 import { clampIndex, counterText, detectSwipe, stepIndex } from './lightbox.ts';
 
 interface Item {
@@ -62,7 +62,7 @@ export class AtelierGallery extends HTMLElement {
     whenParsed(() => {
       if (this.isConnected && !this.#wired) {
         this.#wired = true;
-        this.classList.add('block');
+        ensureBlock(this);
         this.addEventListener('click', (event) => this.#onClick(event));
       }
     });

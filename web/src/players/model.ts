@@ -14,7 +14,7 @@
 //                 style="width:100%;aspect-ratio:4/3">
 // The host's data-state goes idle → loading → loaded, or error with a message (`data-model-status`) when the
 // library or the model fails to load (model-viewer fires `error`); the download link stays in every case.
-import { h, whenParsed } from './dom.ts';
+import { ensureBlock, h, whenParsed } from './dom.ts';
 
 type State = 'idle' | 'loading' | 'loaded' | 'error';
 
@@ -77,10 +77,12 @@ export class AtelierModel extends HTMLElement {
     status);
     this.#frame = frame;
     this.#status = status;
-    this.classList.add('block');
+    ensureBlock(this);
     if (link !== null) {
       link.classList.add('underline');
-      link.replaceWith(h('p', { class: 'mt-2 text-sm' }, 'Download ', link));
+      const below = h('p', { class: 'mt-2 text-sm' }, 'Download ');
+      link.replaceWith(below);
+      below.append(link);
     }
     this.prepend(frame);
     this.#setState('idle');

@@ -108,7 +108,10 @@ describe('<atelier-video>', () => {
 describe('<atelier-model>', () => {
   it('loads the viewer only when the model comes into view, keeping the download link', async () => {
     FakeIntersectionObserver.all = [];
-    document.body.innerHTML = '<atelier-model data-src="/media/4/scene.glb" data-poster="" data-alt="A chair"><a href="/media/4/scene.glb">scene.glb</a></atelier-model>';
+    // Parsed apart and then added, as a browser's parser hands it over: with its children.
+    const holder = document.createElement('div');
+    holder.innerHTML = '<atelier-model data-src="/media/4/scene.glb" data-poster="" data-alt="A chair"><a href="/media/4/scene.glb">scene.glb</a></atelier-model>';
+    document.body.append(...holder.childNodes);
     await flush();
     const host = document.querySelector('atelier-model') as HTMLElement;
     expect(viewerLoaded).not.toHaveBeenCalled();
@@ -129,6 +132,7 @@ describe('<atelier-model>', () => {
     expect(viewer.getAttribute('shadow-intensity')).toBe('1');
     expect(host.dataset['state']).toBe('loading');
     expect(host.querySelector('a')?.getAttribute('href')).toBe('/media/4/scene.glb');
+    expect(host.lastElementChild?.textContent).toBe('Download scene.glb'); // the link stays, below the viewer
 
     viewer.dispatchEvent(new CustomEvent('error', { detail: { type: 'loadfailure' } }));
     expect(host.dataset['state']).toBe('error');
@@ -192,5 +196,17 @@ describe('<atelier-gallery>', () => {
     link.dispatchEvent(event);
     expect(event.defaultPrevented).toBe(false);
     expect(document.querySelector('dialog[data-lightbox]')).toBeNull();
+  });
+});
+
+describe('layout', () => {
+  it('makes a player a block unless the page gave it a display', async () => {
+    document.body.innerHTML = `<atelier-gallery class="grid grid-cols-3"></atelier-gallery><atelier-gallery class="my-4"></atelier-gallery>
+      <atelier-video class="md:flex"><video></video></atelier-video>`;
+    await flush();
+    const [grid, plain] = Array.from(document.querySelectorAll('atelier-gallery'));
+    expect(grid?.classList.contains('block')).toBe(false);
+    expect(plain?.classList.contains('block')).toBe(true);
+    expect(document.querySelector('atelier-video')?.classList.contains('block')).toBe(false);
   });
 });

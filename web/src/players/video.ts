@@ -11,7 +11,7 @@
 // the video is at most as wide as its container with the height following (the width/height attributes give the
 // aspect ratio, so nothing jumps while it loads). Starting it pauses any other <atelier-audio>/<atelier-video>, and
 // starting one of those pauses it.
-import { whenChild } from './dom.ts';
+import { ensureBlock, whenChild } from './dom.ts';
 import { playback } from './exclusive.ts';
 
 export class AtelierVideo extends HTMLElement {
@@ -24,7 +24,8 @@ export class AtelierVideo extends HTMLElement {
         return;
       }
       this.#video = video;
-      this.classList.add('block', 'max-w-full');
+      ensureBlock(this);
+      this.classList.add('max-w-full');
       video.classList.add('block', 'h-auto', 'max-w-full', 'bg-black');
       playback.add(video);
     });
