@@ -292,7 +292,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
 class Upload {
   readonly item = el('li', 'rounded-md border border-zinc-200 p-3 dark:border-zinc-700');
   readonly #name = el('span', 'font-medium break-all');
-  readonly #progress = el('progress', 'h-2 min-w-0 flex-1 accent-indigo-700 dark:accent-indigo-400');
+  readonly #progress = el('progress', 'h-2 min-w-0 flex-1 appearance-none overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-700 [&::-moz-progress-bar]:bg-indigo-700 dark:[&::-moz-progress-bar]:bg-indigo-400 [&::-webkit-progress-bar]:bg-zinc-200 dark:[&::-webkit-progress-bar]:bg-zinc-700 [&::-webkit-progress-value]:bg-indigo-700 dark:[&::-webkit-progress-value]:bg-indigo-400');
   readonly #percent = el('span', 'w-12 shrink-0 text-right text-sm tabular-nums', '0%');
   readonly #cancel = el('button', 'btn-secondary shrink-0 px-3 py-1', 'Cancel');
   readonly #row = el('div', 'mt-2 flex items-center gap-3');
@@ -411,6 +411,9 @@ class Upload {
   #showProgress(value: number): void {
     this.#progress.value = value;
     this.#percent.textContent = `${value}%`;
+    if (value === 100 && this.#state === 'uploading') {
+      this.#message.textContent = 'Saving…'; // sent; the server is storing it
+    }
   }
 
   #done(media: UploadedMedia | null): void {
