@@ -19,6 +19,8 @@ const root = import.meta.dirname;
 const scripts: Record<string, string> = {
   site: 'src/site.ts', // theme toggle etc. for server-rendered pages
   editor: 'src/editor.ts', // the admin post editor: live preview, image paste/drop/upload
+  players: 'src/players/index.ts', // <atelier-audio/video/model/gallery>; site.js imports it only where one is on the page
+  media: 'src/media/uploader.ts', // the admin media library's uploader (drop, paste, pick; progress, cancel)
 };
 
 /** Stylesheet-only entries: output name → source. */
@@ -48,6 +50,8 @@ export default defineConfig({
     emptyOutDir: true,
     manifest: false,
     sourcemap: false,
+    // The 3D viewer (model-viewer with three.js, ~1 MB) is fetched only when a model scrolls into view.
+    chunkSizeWarningLimit: 1100,
     rolldownOptions: {
       input,
       output: {

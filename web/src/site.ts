@@ -1,4 +1,5 @@
 // Entry for server-rendered pages: /app/site.js (type="module", so it runs after the document is parsed).
+import { PLAYER_SELECTOR } from './players/selector.ts';
 import { DARK_CLASS, STORAGE_KEY, isTheme, nextTheme, resolveTheme, toggleState, type Theme } from './theme.ts';
 
 const TOGGLE_SELECTOR = '[data-theme-toggle]';
@@ -37,6 +38,22 @@ function apply(theme: Theme): void {
   syncToggles(theme);
 }
 
+/**
+ * Media players (<atelier-audio>, <atelier-video>, <atelier-model>, <atelier-gallery>) are loaded only on pages that
+ * have one; their inner native elements work without them, so a failed load changes nothing else.
+ *
+ * players/index.ts is a build entry of its own, emitted beside this file as players.js, and is imported by that URL:
+ * a bundled `import('./players/index.ts')` would make Vite wrap it in its preload helper, a shared chunk that every
+ * page would then fetch.
+ */
+const PLAYERS_BUNDLE = 'players.js';
+
+function loadPlayers(): void {
+  if (document.querySelector(PLAYER_SELECTOR) !== null) {
+    import(/* @vite-ignore */ new URL(PLAYERS_BUNDLE, import.meta.url).href).catch(() => undefined);
+  }
+}
+
 function init(): void {
   // theme.js already set the class before paint; re-resolve in case it was not loaded.
   apply(resolveTheme(readStored(), darkQuery.matches));
@@ -64,6 +81,8 @@ function init(): void {
       apply(resolveTheme(event.newValue, darkQuery.matches));
     }
   });
+
+  loadPlayers();
 }
 
 if (document.readyState === 'loading') {
