@@ -132,8 +132,10 @@ public abstract class ApiConventionsTests(AtelierFactory app)
                     .ShouldBeTrue($"{method} {template} documents no response");
                 if (method is "POST" or "PUT" or "PATCH" && endpoint.Metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().Any())
                 {
-                    operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema")
-                        .ValueKind.ShouldBe(JsonValueKind.Object, $"{method} {template} has no request schema");
+                    // JSON bodies, or a multipart form for uploads.
+                    var content = operation.GetProperty("requestBody").GetProperty("content");
+                    var body = content.TryGetProperty("application/json", out var json) ? json : content.GetProperty("multipart/form-data");
+                    body.GetProperty("schema").ValueKind.ShouldBe(JsonValueKind.Object, $"{method} {template} has no request schema");
                 }
                 // Errors are documented as problem details.
                 responses.EnumerateObject().ShouldContain(r => r.Name.StartsWith('4'), $"{method} {template} documents no error");

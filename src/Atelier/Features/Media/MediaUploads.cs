@@ -50,8 +50,13 @@ internal sealed class MediaUploads(AppDb db, IBlobStorage blobs, JobQueue jobs, 
         try
         {
             var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
+            var sections = 0;
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
+                if (++sections > MaxCompanions + 20)
+                {
+                    return (null, new(400, "Too many form fields.", "Send the file and at most a few metadata fields."));
+                }
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {

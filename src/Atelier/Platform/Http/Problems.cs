@@ -85,9 +85,10 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize
-            ?? DefaultLimit;
-        if (context.Request.ContentLength > limit)
+        // An endpoint's own limit wins; null there means "no limit" (uploads that enforce their own per-file limits).
+        var metadata = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>();
+        var limit = metadata is null ? DefaultLimit : metadata.MaxRequestBodySize;
+        if (limit is { } max && context.Request.ContentLength > max)
         {
             return Results.Problem(statusCode: 413, title: "The request body is too large.",
                 detail: $"The limit for this endpoint is {limit} bytes.").ExecuteAsync(context);
