@@ -105,7 +105,9 @@ public abstract class MediaApiTests(MediaApp app)
 
         second.GetProperty("id").GetGuid().ShouldNotBe(first.GetProperty("id").GetGuid());
         second.GetProperty("sha256").GetString().ShouldBe(sha);
-        StoredBlobs().Count(f => Path.GetFileName(f) == sha).ShouldBe(1);
+        (await app.BlobExistsAsync(sha)).ShouldBeTrue();
+        StoredBlobs().Count(f => Path.GetFileName(f) == sha).ShouldBe(app is MediaS3App ? 0 : 1, "one file on disk, or none with S3");
+        (await (await app.CreateClient().GetAsync(second.GetProperty("url").GetString())).Content.ReadAsByteArrayAsync()).ShouldBe(bytes);
     }
 
     [Fact]
@@ -159,15 +161,15 @@ public abstract class MediaApiTests(MediaApp app)
     public async Task FilesThatAreNotMedia_AreRefusedWith415_AndNothingIsKept(string name, string hex)
     {
         var (client, _) = await UserAsync();
-        var before = StoredBlobs().Length;
+        var bytes = Convert.FromHexString(hex);
 
-        var response = await MediaApp.UploadAsync(client, name, Convert.FromHexString(hex));
+        var response = await MediaApp.UploadAsync(client, name, bytes);
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("title").GetString().ShouldBe("This file type is not supported.");
         problem.GetProperty("detail").GetString()!.ShouldContain(name);
-        StoredBlobs().Length.ShouldBe(before);
+        (await app.BlobExistsAsync(Convert.ToHexStringLower(SHA256.HashData(bytes)))).ShouldBeFalse();
         Directory.GetFiles(Path.Combine(app.DataPath, "tmp")).ShouldBeEmpty("no temporary upload is left behind");
     }
 
@@ -287,10 +289,13 @@ public abstract class MediaApiTests(MediaApp app)
         (await author.DeleteAsync($"/api/v1/media/{id}?force=true")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await author.GetAsync($"/api/v1/media/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await app.CreateClient().GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        StoredBlobs().ShouldNotContain(f => Path.GetFileName(f) == item.GetProperty("sha256").GetString(), "no other item holds these bytes");
+        (await app.BlobExistsAsync(item.GetProperty("sha256").GetString()!)).ShouldBeFalse("no other item holds these bytes");
     }
 }
 
 public sealed class MediaApiTests_Sqlite(MediaSqliteApp app) : MediaApiTests(app), IClassFixture<MediaSqliteApp>;
 
 public sealed class MediaApiTests_Postgres(MediaPostgresApp app) : MediaApiTests(app), IClassFixture<MediaPostgresApp>;
+
+/// <summary>The same behaviour with the bytes in S3-compatible storage.</summary>
+public sealed class MediaApiTests_S3(MediaS3App app) : MediaApiTests(app), IClassFixture<MediaS3App>;

@@ -29,6 +29,10 @@ public abstract class MediaApp(Db db) : AtelierFactory(db)
         return await client.PostAsync("/api/v1/media", form);
     }
 
+    /// <summary>Whether the app's store (local disk or S3) holds a blob.</summary>
+    public Task<bool> BlobExistsAsync(string sha256) =>
+        Services.GetRequiredService<Atelier.Platform.Storage.IBlobStorage>().ExistsAsync(sha256, CancellationToken.None);
+
     /// <summary>Polls an item until processing has finished (ready or failed).</summary>
     public static async Task<System.Text.Json.JsonElement> WaitUntilProcessedAsync(HttpClient client, string id)
     {
@@ -46,5 +50,28 @@ public abstract class MediaApp(Db db) : AtelierFactory(db)
 }
 
 public sealed class MediaSqliteApp() : MediaApp(Db.Sqlite);
+
+/// <summary>The media library on SQLite with its bytes in a bucket of a real S3-compatible server.</summary>
+public sealed class MediaS3App() : MediaApp(Db.Sqlite)
+{
+    private Atelier.Platform.Storage.S3Options? _bucket;
+
+    public override async ValueTask InitializeAsync()
+    {
+        _bucket = (await S3Server.GetAsync()).NewBucket();
+        await base.InitializeAsync();
+    }
+
+    protected override IDictionary<string, string?> Settings()
+    {
+        var s = base.Settings();
+        s["Atelier:Storage:Provider"] = "S3";
+        s["Atelier:Storage:S3:ServiceUrl"] = _bucket!.ServiceUrl;
+        s["Atelier:Storage:S3:Bucket"] = _bucket.Bucket;
+        s["Atelier:Storage:S3:AccessKey"] = _bucket.AccessKey;
+        s["Atelier:Storage:S3:SecretKey"] = _bucket.SecretKey;
+        return s;
+    }
+}
 
 public sealed class MediaPostgresApp() : MediaApp(Db.Postgres);
