@@ -174,7 +174,6 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
             ["format"] = header.Format.ToString().ToLowerInvariant(),
             ["width"] = turned ? header.Height : header.Width,
             ["height"] = turned ? header.Width : header.Height,
-            ["size"] = Size(path),
             ["animated"] = header.Frames > 1,
         };
         if (header.Frames > 1)
@@ -316,7 +315,7 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
             }
 
             var (width, height) = SvgSize(reader.GetAttribute("width"), reader.GetAttribute("height"), reader.GetAttribute("viewBox"));
-            var metadata = new JsonObject { ["format"] = "svg", ["size"] = Size(input.FilePath), ["animated"] = false };
+            var metadata = new JsonObject { ["format"] = "svg", ["animated"] = false };
             if (width is not null && height is not null)
             {
                 metadata["width"] = width;
