@@ -12,7 +12,8 @@ internal sealed record ExternalToolRun
 
     /// <summary>
     /// Reads standard output as it is written (raw PCM, large JSON), instead of capturing it. It gets the pipe and a
-    /// token cancelled on timeout or cancellation; it should read to the end, or the program may block on a full pipe.
+    /// token cancelled on timeout or cancellation; what it leaves unread is drained. When it throws, the program is
+    /// killed and the exception comes out of the run.
     /// </summary>
     public Func<Stream, CancellationToken, Task>? StandardOutput { get; init; }
 
@@ -168,7 +169,16 @@ internal static class ExternalTool
         var finished = false;
         try
         {
-            await Task.WhenAll(output, error, process.WaitForExitAsync(CancellationToken.None)).WaitAsync(stop.Token);
+            var all = Task.WhenAll(output, error, process.WaitForExitAsync(CancellationToken.None));
+
+            // A consumer that fails stops the run at once, not when the program happens to end.
+            await Task.WhenAny(all, output).WaitAsync(stop.Token);
+            if (!output.IsCompletedSuccessfully)
+            {
+                await output;
+            }
+
+            await all.WaitAsync(stop.Token);
             finished = true;
             return new ExternalToolResult(process.ExitCode, await output, await error, TimedOut: false, stopwatch.Elapsed);
         }
@@ -243,6 +253,9 @@ internal static class ExternalTool
     private static async Task<string> ConsumeAsync(Func<Stream, CancellationToken, Task> consume, Stream stream, CancellationToken ct)
     {
         await consume(stream, ct);
+
+        // What the consumer left unread is drained, so the program never blocks on a full pipe.
+        await stream.CopyToAsync(Stream.Null, ct);
         return string.Empty;
     }
 

@@ -153,8 +153,8 @@ internal sealed record ImageHeader(ImageFormat Format, int Width, int Height, bo
     private static ImageHeader? ReadGif(Stream file)
     {
         using var s = new BufferedStream(file, 65536);
-        Span<byte> b = stackalloc byte[13];
-        s.ReadExactly(b);
+        Span<byte> b = stackalloc byte[256];
+        s.ReadExactly(b[..13]);
         var width = BinaryPrimitives.ReadUInt16LittleEndian(b[6..]);
         var height = BinaryPrimitives.ReadUInt16LittleEndian(b[8..]);
         if ((b[10] & 0x80) != 0)
@@ -181,16 +181,23 @@ internal sealed record ImageHeader(ImageFormat Format, int Width, int Height, bo
                     frames++;
                     break;
                 case 0x21:
+                    // An extension is a label and sub-blocks; a graphic control's first one holds the transparency flag.
                     var label = s.ReadByte();
+                    var size = s.ReadByte();
+                    if (size < 0)
+                    {
+                        return null;
+                    }
+
+                    if (size == 0)
+                    {
+                        break;
+                    }
+
+                    s.ReadExactly(b[..size]);
                     if (label == 0xF9)
                     {
-                        s.ReadExactly(b[..2]);
-                        if (b[0] >= 1)
-                        {
-                            s.ReadExactly(b[2..3]);
-                            transparency |= (b[2] & 0x01) != 0;
-                            Skip(s, b[0] - 1);
-                        }
+                        transparency |= (b[0] & 0x01) != 0;
                     }
 
                     SkipSubBlocks(s);
