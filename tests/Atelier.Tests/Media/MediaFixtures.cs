@@ -42,8 +42,8 @@ public static class MediaFixtures
     private static readonly Lazy<Task<string>> Gif = new(MakeGifAsync);
     private static readonly Lazy<Task<string>> WebP = new(MakeWebPAsync);
     private static readonly Lazy<Task<string>> Cover = new(MakeCoverAsync);
-    private static readonly Lazy<Task<string>> Mp3 = new(() => MakeAudioAsync("tagged.mp3", ["-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "3"]));
-    private static readonly Lazy<Task<string>> Flac = new(() => MakeAudioAsync("tagged.flac", ["-c:a", "flac"]));
+    private static readonly Lazy<Task<string>> Mp3 = new(() => MakeAudioAsync("tagged.mp3", ["-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "3"], upperCaseTags: false));
+    private static readonly Lazy<Task<string>> Flac = new(() => MakeAudioAsync("tagged.flac", ["-c:a", "flac"], upperCaseTags: true));
     private static readonly Lazy<Task<string>> Mp4 = new(MakeMp4Async);
     private static readonly Lazy<Task<string>> Glb = new(() => Task.FromResult(MakeGlb()));
     private static readonly Lazy<Task<(string, string)>> Gltf = new(() => Task.FromResult(MakeGltf()));
@@ -75,7 +75,10 @@ public static class MediaFixtures
     /// </summary>
     public static Task<string> Mp3WithTagsAndCoverAsync() => Mp3.Value;
 
-    /// <summary>The same sound and tags as <see cref="Mp3WithTagsAndCoverAsync"/>, in FLAC (lossless) with the same cover.</summary>
+    /// <summary>
+    /// The same sound, tags and cover as <see cref="Mp3WithTagsAndCoverAsync"/>, in FLAC (lossless); the Vorbis comment
+    /// names are upper case (TITLE, ARTIST...), as many taggers write them.
+    /// </summary>
     public static Task<string> FlacWithTagsAndCoverAsync() => Flac.Value;
 
     /// <summary>5 s of 640×360 H.264 at 25 fps (ffmpeg's moving testsrc2 picture) with an AAC sine, faststart MP4.</summary>
@@ -162,16 +165,17 @@ public static class MediaFixtures
         return path;
     }
 
-    private static async Task<string> MakeAudioAsync(string name, string[] codec)
+    private static async Task<string> MakeAudioAsync(string name, string[] codec, bool upperCaseTags)
     {
         var cover = await Cover.Value;
         var path = Path.Combine(Folder, name);
+        string Tag(string key, string value) => $"{(upperCaseTags ? key.ToUpperInvariant() : key)}={value}";
         await RunAsync("ffmpeg",
         [
             .. Ffmpeg, "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-i", cover,
             "-map", "0:a", "-map", "1:v", "-af", "volume=5,afade=t=in:d=2", .. codec, "-c:v", "copy",
-            "-metadata", "title=Test Tone", "-metadata", "artist=Atelier Band", "-metadata", "album=Fixtures",
-            "-metadata", "track=3/12", "-metadata", "date=2024", "-metadata", "genre=Ambient",
+            "-metadata", Tag("title", "Test Tone"), "-metadata", Tag("artist", "Atelier Band"), "-metadata", Tag("album", "Fixtures"),
+            "-metadata", Tag("track", "3/12"), "-metadata", Tag("date", "2024"), "-metadata", Tag("genre", "Ambient"),
             "-metadata:s:v", "title=Album cover", "-metadata:s:v", "comment=Cover (front)", "-disposition:v", "attached_pic", path,
         ]);
         return path;
