@@ -88,6 +88,28 @@ public sealed class ModelProcessorTests
     }
 
     [Fact]
+    public async Task Gltf_WithByteOrderMark_IsRead()
+    {
+        var (gltf, bin) = await MediaFixtures.GltfWithExternalBufferAsync();
+        var json = await File.ReadAllBytesAsync(gltf, Ct);
+        var path = Path.Combine(Path.GetTempPath(), $"atelier-{Guid.NewGuid():n}.gltf");
+        await File.WriteAllBytesAsync(path, [0xEF, 0xBB, 0xBF, .. json], Ct);
+        try
+        {
+            var input = MediaFixtures.Input(path, "model/gltf+json", new Dictionary<string, string> { ["scene.bin"] = bin });
+
+            var result = await Processor.ProcessAsync(input, Ct);
+
+            result.Failure.ShouldBeNull();
+            ((int)result.Metadata["meshes"]!).ShouldBe(1);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Gltf_WithShortBuffer_Fails()
     {
         var (gltf, bin) = await MediaFixtures.GltfWithExternalBufferAsync();

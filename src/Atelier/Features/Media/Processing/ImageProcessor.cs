@@ -14,6 +14,8 @@ namespace Atelier.Features.Media.Processing;
 /// JPEG or PNG fallback, and a dominant colour. Sanitized SVG only gets its size. Variants are made by
 /// <c>vips thumbnail</c>, which applies the EXIF orientation, never upscales (<c>--size down</c>), reads only the first
 /// frame of an animation, and with <c>--fail-on truncated</c> refuses a damaged file instead of filling it with grey.
+/// Every variant is saved with <c>strip</c> (and WebP cleaned again, see <see cref="ImageHeader.StripWebPMetadata"/>),
+/// so no location or camera data reaches them.
 /// </summary>
 internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
 {
@@ -61,60 +63,71 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
         return await MakeVariantsAsync(input, metadata, ct);
     }
 
+    /// <summary>
+    /// The original is decoded once, into an upright sRGB base image as wide as the widest variant (an uncompressed
+    /// TIFF in the work folder: libvips' own .v format is among the loaders VIPS_BLOCK_UNTRUSTED blocks); the average
+    /// colour and every variant are made from that base.
+    /// </summary>
     private async Task<ProcessingResult> MakeVariantsAsync(ProcessingInput input, JsonObject metadata, CancellationToken ct)
     {
-        var source = Path.GetFullPath(input.FilePath);
-        string? link = null;
-        if (source.Contains('[', StringComparison.Ordinal))
+        var width = (int)metadata["width"]!;
+        var widths = Widths.Where(w => w < width).ToList();
+        if (widths.Count == 0)
         {
-            // libvips would read "[...]" at the end of a file name as load options.
-            link = Path.Combine(input.WorkDir, ".atelier-source");
-            File.CreateSymbolicLink(link, source);
-            source = link;
+            widths.Add(width);
         }
 
+        var source = Path.GetFullPath(input.FilePath);
+        var link = Path.Combine(input.WorkDir, ".atelier-source");
+        var baseImage = Path.Combine(input.WorkDir, ".atelier-base.tif");
+        var probe = Path.Combine(input.WorkDir, ".atelier-dominant.png");
         try
         {
-            // A 1×1 thumbnail decodes the whole image once: it proves the file is intact, and its one pixel is the
-            // average colour; its bands tell whether vips sees an alpha channel (a fallback then has to be PNG).
-            const string probe = ".atelier-dominant.png";
-            var run = await ThumbnailAsync(source, $"{probe}[bitdepth=8,strip]", 1, ["--height", "1", "--size", "force"], input.WorkDir, ct);
-            if (!run.Succeeded)
+            if (source.Contains('[', StringComparison.Ordinal))
             {
-                return run.TimedOut
-                    ? ProcessingResult.Failed(TookTooLong("image", tools.Timeout))
-                    : ProcessingResult.Failed($"{Damaged} ({Detail(run, input)}).");
+                // libvips would read "[...]" at the end of a file name as load options.
+                File.CreateSymbolicLink(link, source);
+                source = Path.GetFileName(link);
             }
 
-            var pixel = ReadOnePixelPng(Path.Combine(input.WorkDir, probe));
-            TryDelete(Path.Combine(input.WorkDir, probe));
+            // --fail-on truncated: a damaged file fails here instead of being filled with grey.
+            // Names inside the work folder are passed relative to it (the tools run there): ours have no brackets.
+            const string baseName = ".atelier-base.tif";
+            var run = await ThumbnailAsync(source, baseName, widths.Max(),
+                ["--height", "10000000", "--size", "down", "--export-profile", "srgb", "--fail-on", "truncated"], input.WorkDir, ct);
+            if (Failure(run, input) is { } failure)
+            {
+                return ProcessingResult.Failed(failure);
+            }
+
+            // One pixel: the average colour, and whether there is an alpha channel (a fallback then has to be PNG).
+            run = await ThumbnailAsync(baseName, Path.GetFileName(probe) + "[bitdepth=8,strip]", 1, ["--height", "1", "--size", "force"], input.WorkDir, ct);
+            if (Failure(run, input) is { } probeFailure)
+            {
+                return ProcessingResult.Failed(probeFailure);
+            }
+
+            var pixel = ReadOnePixelPng(probe);
             if (pixel is { } p)
             {
                 metadata["dominantColor"] = $"#{p.R:x2}{p.G:x2}{p.B:x2}";
             }
 
             var hasAlpha = pixel?.HasAlpha ?? false;
-            var width = (int)metadata["width"]!;
-            var widths = Widths.Where(w => w < width).ToList();
-            if (widths.Count == 0)
-            {
-                widths.Add(width);
-            }
-
             var files = new List<ProducedFile>();
             foreach (var w in widths)
             {
-                var webp = $"w{w}.webp";
-                var fallback = hasAlpha ? $"w{w}.png" : $"w{w}.jpg";
-                var fallbackOptions = hasAlpha ? "[strip,compression=6]" : "[Q=82,strip,optimize_coding,interlace]";
-                foreach (var (name, options, type) in new[] { (webp, "[Q=80,strip]", "image/webp"), (fallback, fallbackOptions, hasAlpha ? "image/png" : "image/jpeg") })
+                (string Name, string Options, string Type)[] outputs =
+                [
+                    ($"w{w}.webp", "[Q=80,strip]", "image/webp"),
+                    hasAlpha ? ($"w{w}.png", "[strip,compression=6]", "image/png") : ($"w{w}.jpg", "[Q=82,strip,optimize_coding,interlace]", "image/jpeg"),
+                ];
+                foreach (var (name, options, type) in outputs)
                 {
-                    run = await ThumbnailAsync(source, name + options, w, ["--height", "10000000", "--size", "down", "--export-profile", "srgb"], input.WorkDir, ct);
-                    if (!run.Succeeded)
+                    run = await ThumbnailAsync(baseName, name + options, w, ["--height", "10000000", "--size", "down"], input.WorkDir, ct);
+                    if (Failure(run, input) is { } variantFailure)
                     {
-                        return run.TimedOut
-                            ? ProcessingResult.Failed(TookTooLong("image", tools.Timeout))
-                            : ProcessingResult.Failed($"{Damaged} ({Detail(run, input)}).");
+                        return ProcessingResult.Failed(variantFailure);
                     }
 
                     var path = Path.Combine(input.WorkDir, name);
@@ -132,20 +145,20 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
         }
         finally
         {
-            if (link is not null)
-            {
-                TryDelete(link);
-            }
+            TryDelete(link);
+            TryDelete(baseImage);
+            TryDelete(probe);
         }
     }
 
+    private string? Failure(Platform.Processes.ExternalToolResult run, ProcessingInput input) =>
+        run.Succeeded ? null
+        : run.TimedOut ? TookTooLong("image", tools.Timeout)
+        : $"{Damaged} ({Detail(run, input)}).";
+
     private Task<Platform.Processes.ExternalToolResult> ThumbnailAsync(
         string source, string output, int width, string[] options, string workDir, CancellationToken ct) =>
-        tools.RunAsync(
-            MediaTool.Vips,
-            ["thumbnail", source, output, width.ToString(CultureInfo.InvariantCulture), .. options, "--fail-on", "truncated"],
-            workDir,
-            ct);
+        tools.RunAsync(MediaTool.Vips, ["thumbnail", source, output, width.ToString(CultureInfo.InvariantCulture), .. options], workDir, ct);
 
     /// <summary>
     /// Width and height as the image is shown (after the EXIF orientation), format, animation, and the camera's EXIF.
@@ -289,17 +302,15 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
         }
     }
 
+    /// <summary>Not a raster format by its bytes, and declared as SVG or starting like XML.</summary>
     private static bool IsSvg(ProcessingInput input)
     {
-        if (input.ContentType.StartsWith("image/svg", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
         Span<byte> head = stackalloc byte[16];
         using var file = File.OpenRead(input.FilePath);
         var n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        return ImageHeader.Sniff(head[..n]) is null && head[..n].TrimStart("\xEF\xBB\xBF \t\r\n"u8).StartsWith("<"u8);
+        return ImageHeader.Sniff(head[..n]) is null
+            && (input.ContentType.StartsWith("image/svg", StringComparison.OrdinalIgnoreCase)
+                || head[..n].TrimStart("\uFEFF \t\r\n"u8).StartsWith("<"u8));
     }
 
     /// <summary>An SVG (already sanitized on upload) is served as it is; only its size is read.</summary>
@@ -308,7 +319,9 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
         try
         {
-            using var reader = XmlReader.Create(input.FilePath, settings);
+            // Opened by us: given a path, XmlReader would open it through a resolver of its own.
+            using var stream = File.OpenRead(input.FilePath);
+            using var reader = XmlReader.Create(stream, settings);
             if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "svg")
             {
                 return ProcessingResult.Failed("The file is not an SVG image: its root element is not <svg>.");

@@ -54,7 +54,14 @@ internal sealed class ModelProcessor : IMediaProcessor
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 128 }) as JsonObject
+            // A byte order mark is allowed before the JSON (and ignored), as the specification asks of readers.
+            var utf8 = json.AsSpan();
+            if (utf8.StartsWith("\uFEFF"u8))
+            {
+                utf8 = utf8[3..];
+            }
+
+            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = 128 }) as JsonObject
                 ?? throw new JsonException("not an object");
         }
         catch (JsonException)
