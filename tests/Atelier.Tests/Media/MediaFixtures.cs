@@ -41,6 +41,7 @@ public static class MediaFixtures
     private static readonly Lazy<Task<string>> Png = new(() => Task.FromResult(MakePngWithAlpha()));
     private static readonly Lazy<Task<string>> Gif = new(MakeGifAsync);
     private static readonly Lazy<Task<string>> WebP = new(MakeWebPAsync);
+    private static readonly Lazy<Task<string>> AnimatedWebP = new(MakeAnimatedWebPAsync);
     private static readonly Lazy<Task<string>> Cover = new(MakeCoverAsync);
     private static readonly Lazy<Task<string>> Mp3 = new(() => MakeAudioAsync("tagged.mp3", ["-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "3"], upperCaseTags: false));
     private static readonly Lazy<Task<string>> Flac = new(() => MakeAudioAsync("tagged.flac", ["-c:a", "flac"], upperCaseTags: true));
@@ -68,6 +69,9 @@ public static class MediaFixtures
 
     /// <summary>An 800×600 lossy WebP, no alpha, no animation.</summary>
     public static Task<string> WebpAsync() => WebP.Value;
+
+    /// <summary>A 160×120 animated WebP of 5 frames, with alpha (ffmpeg's testsrc at 5 fps, 1 s).</summary>
+    public static Task<string> AnimatedWebpAsync() => AnimatedWebP.Value;
 
     /// <summary>
     /// 3 s of a 440 Hz sine fading in over the first 2 s (peak about 0.6), MP3 at 128 kbit/s, ID3v2.3 tags: title
@@ -155,6 +159,13 @@ public static class MediaFixtures
     {
         var path = Path.Combine(Folder, "picture.webp");
         await RunAsync("ffmpeg", [.. Ffmpeg, "-f", "lavfi", "-i", "testsrc2=size=800x600:rate=1", "-frames:v", "1", "-c:v", "libwebp", "-quality", "80", path]);
+        return path;
+    }
+
+    private static async Task<string> MakeAnimatedWebPAsync()
+    {
+        var path = Path.Combine(Folder, "animated.webp");
+        await RunAsync("ffmpeg", [.. Ffmpeg, "-f", "lavfi", "-i", "testsrc=size=160x120:rate=5", "-t", "1", "-c:v", "libwebp_anim", "-loop", "0", path]);
         return path;
     }
 

@@ -12,7 +12,7 @@ public sealed class ExternalToolTests
         var childPid = new TaskCompletionSource<int>();
         var run = new ExternalToolRun
         {
-            Timeout = TimeSpan.FromMilliseconds(500),
+            Timeout = TimeSpan.FromSeconds(2),
             StandardOutput = async (stdout, ct) =>
             {
                 using var reader = new StreamReader(stdout);
@@ -31,7 +31,8 @@ public sealed class ExternalToolTests
         result.TimedOut.ShouldBeTrue();
         result.Succeeded.ShouldBeFalse();
         stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
-        var pid = await childPid.Task.WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        childPid.Task.IsCompletedSuccessfully.ShouldBeTrue("the shell did not start its child in time");
+        var pid = await childPid.Task;
         await WaitUntilGoneAsync(pid);
     }
 

@@ -94,6 +94,18 @@ public sealed class ImageProcessorTests
     }
 
     [Fact]
+    public async Task AnimatedWebP_IsMarkedAnimated()
+    {
+        var result = await Processor.ProcessAsync(MediaFixtures.Input(await MediaFixtures.AnimatedWebpAsync(), "image/webp"), Ct);
+
+        result.Failure.ShouldBeNull();
+        ((bool)result.Metadata["animated"]!).ShouldBeTrue();
+        ((int)result.Metadata["frames"]!).ShouldBe(5);
+        result.Files.Select(f => (f.Name, f.Width, f.Height)).ShouldContain(("w160.webp", 160, 120));
+        ImageHeader.Read(result.Files.Single(f => f.Name == "w160.webp").Path)!.Frames.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task WebP_GetsSmallerVariantsOnly()
     {
         var input = MediaFixtures.Input(await MediaFixtures.WebpAsync(), "image/webp");
