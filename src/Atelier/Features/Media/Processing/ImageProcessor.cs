@@ -49,9 +49,9 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
 
         if (header.Width > MaxSide || header.Height > MaxSide || (long)header.Width * header.Height > MaxPixels)
         {
-            return ProcessingResult.Failed(
+            return ProcessingResult.Failed(string.Create(CultureInfo.InvariantCulture,
                 $"The image declares {header.Width:N0} × {header.Height:N0} pixels, more than Atelier decodes ({MaxSide:N0} pixels a side, " +
-                $"{MaxPixels / 1_000_000} megapixels): a zip-bomb-like image that would take the server's memory. Resize it before uploading.");
+                $"{MaxPixels / 1_000_000} megapixels): a zip-bomb-like image that would take the server's memory. Resize it before uploading."));
         }
 
         var metadata = ReadMetadata(input.FilePath, header);
@@ -77,22 +77,22 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
             widths.Add(width);
         }
 
+        // Names inside the work folder are passed relative to it (the tools run there), so only ours reach vips there.
+        const string linkName = ".atelier-source", baseName = ".atelier-base.tif", probeName = ".atelier-dominant.png";
         var source = Path.GetFullPath(input.FilePath);
-        var link = Path.Combine(input.WorkDir, ".atelier-source");
-        var baseImage = Path.Combine(input.WorkDir, ".atelier-base.tif");
-        var probe = Path.Combine(input.WorkDir, ".atelier-dominant.png");
+        var link = Path.Combine(input.WorkDir, linkName);
+        var baseImage = Path.Combine(input.WorkDir, baseName);
+        var probe = Path.Combine(input.WorkDir, probeName);
         try
         {
             if (source.Contains('[', StringComparison.Ordinal))
             {
                 // libvips would read "[...]" at the end of a file name as load options.
                 File.CreateSymbolicLink(link, source);
-                source = Path.GetFileName(link);
+                source = linkName;
             }
 
             // --fail-on truncated: a damaged file fails here instead of being filled with grey.
-            // Names inside the work folder are passed relative to it (the tools run there): ours have no brackets.
-            const string baseName = ".atelier-base.tif";
             var run = await ThumbnailAsync(source, baseName, widths.Max(),
                 ["--height", "10000000", "--size", "down", "--export-profile", "srgb", "--fail-on", "truncated"], input.WorkDir, ct);
             if (Failure(run, input) is { } failure)
@@ -101,7 +101,7 @@ internal sealed class ImageProcessor(MediaTools tools) : IMediaProcessor
             }
 
             // One pixel: the average colour, and whether there is an alpha channel (a fallback then has to be PNG).
-            run = await ThumbnailAsync(baseName, Path.GetFileName(probe) + "[bitdepth=8,strip]", 1, ["--height", "1", "--size", "force"], input.WorkDir, ct);
+            run = await ThumbnailAsync(baseName, probeName + "[bitdepth=8,strip]", 1, ["--height", "1", "--size", "force"], input.WorkDir, ct);
             if (Failure(run, input) is { } probeFailure)
             {
                 return ProcessingResult.Failed(probeFailure);

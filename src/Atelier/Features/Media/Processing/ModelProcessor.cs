@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using static Atelier.Features.Media.Processing.ProcessingHelpers;
@@ -102,7 +103,7 @@ internal sealed class ModelProcessor : IMediaProcessor
 
         if (length != file.Length)
         {
-            return (default, $"{damaged} or truncated: its header says {length:N0} bytes, the file has {file.Length:N0}.");
+            return (default, string.Create(CultureInfo.InvariantCulture, $"{damaged} or truncated: its header says {length:N0} bytes, the file has {file.Length:N0}."));
         }
 
         byte[]? json = null;
@@ -332,7 +333,7 @@ internal sealed class ModelProcessor : IMediaProcessor
 
         if (new FileInfo(companion).Length < byteLength)
         {
-            return $"{name} is shorter than the glTF says ({byteLength:N0} bytes): it is damaged or not the file the model was exported with.";
+            return string.Create(CultureInfo.InvariantCulture, $"{name} is shorter than the glTF says ({byteLength:N0} bytes): it is damaged or not the file the model was exported with.");
         }
 
         var path = Path.Combine(input.WorkDir, uri);
