@@ -56,6 +56,9 @@ internal sealed class MediaFile
     /// <summary>Uploaded with the item (a glTF's .bin and textures) and handed to processing; not served as such.</summary>
     public const string Companion = "companion";
 
+    /// <summary>A companion the glTF refers to, served next to it.</summary>
+    public const string Resource = "resource";
+
     public Guid MediaId { get; set; }
     public required string Name { get; set; }
     public required string Role { get; set; }

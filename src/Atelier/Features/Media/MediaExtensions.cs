@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Atelier.Platform;
+using Atelier.Features.Media.Processing;
 using Atelier.Platform.Storage;
 
 namespace Atelier.Features.Media;
@@ -18,6 +19,9 @@ public static class MediaExtensions
         builder.Services.AddScoped<MediaUploads>();
         builder.Services.AddScoped<MediaLibrary>();
         builder.Services.AddScoped<Platform.Jobs.IJobHandler, MediaProcessing>();
+        builder.Services.AddOptions<Processing.MediaToolOptions>().BindConfiguration(Processing.MediaToolOptions.Section);
+        builder.Services.AddMediaProcessing();
+        builder.Services.AddHealthChecks().AddCheck<Processing.MediaToolsHealthCheck>("media-tools", tags: ["ready"]);
         return builder;
     }
 

@@ -68,7 +68,7 @@ internal sealed class MediaProcessing(
         }
         var original = item.Files.Single(f => f.Role == MediaFile.Original);
         var companions = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var companion in item.Files.Where(f => f.Role == MediaFile.Companion))
+        foreach (var companion in item.Files.Where(f => f.Role is MediaFile.Companion or MediaFile.Resource))
         {
             companions[companion.Name] = await blobs.GetLocalFileAsync(companion.Sha256, scratch, ct);
         }
@@ -79,14 +79,20 @@ internal sealed class MediaProcessing(
     private async Task SaveAsync(MediaItem item, ProcessingResult result, CancellationToken ct)
     {
         // A retry or a reprocess replaces what an earlier run produced.
-        item.Files.RemoveAll(f => f.Role is not (MediaFile.Original or MediaFile.Companion));
+        item.Files.RemoveAll(f => f.Role is not (MediaFile.Original or MediaFile.Companion or MediaFile.Resource));
         if (result.Failure is null)
         {
             foreach (var file in result.Files)
             {
-                if (item.Files.Any(f => f.Name == file.Name))
+                if (item.Files.FirstOrDefault(f => f.Name == file.Name) is { } existing)
                 {
-                    continue; // a processor never renames the original; a clash would be a bug, not a reason to fail
+                    // A glTF's buffer or texture uploaded with it is served as a resource under the name the glTF uses.
+                    if (existing.Role is MediaFile.Companion or MediaFile.Resource)
+                    {
+                        existing.Role = file.Role;
+                    }
+                    File.Delete(file.Path);
+                    continue;
                 }
                 var sha = await HashAsync(file.Path, ct);
                 var size = new FileInfo(file.Path).Length;
@@ -111,7 +117,9 @@ internal sealed class MediaProcessing(
     }
 
     private static double? Number(JsonObject metadata, string key) =>
-        metadata[key] is JsonValue value && value.TryGetValue<double>(out var number) ? number : null;
+        metadata[key] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+            ? double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     private static async Task<string> HashAsync(string path, CancellationToken ct)
     {

@@ -201,7 +201,7 @@ internal sealed class MediaUploads(AppDb db, IBlobStorage blobs, JobQueue jobs, 
         var bytes = await File.ReadAllBytesAsync(part.TempFile, ct);
         if (part.Type.ContentType == "image/svg+xml")
         {
-            if (SanitizeSvg(bytes) is not { } clean)
+            if (Platform.Html.SvgSanitizer.Sanitize(bytes) is not { } clean)
             {
                 File.Delete(part.TempFile);
                 return (null, new(415, "This SVG cannot be accepted.", $"'{fileName}' is not a well-formed SVG image (or uses a DTD)."));
@@ -223,8 +223,6 @@ internal sealed class MediaUploads(AppDb db, IBlobStorage blobs, JobQueue jobs, 
         File.Delete(part.TempFile);
         return (null, new(415, "This file type is not supported.", $"'{fileName}' is JSON but not a glTF 2.0 model (no \"asset\")."));
     }
-
-    private static byte[]? SanitizeSvg(byte[] svg) => null; // MERGE: Platform.Html.SvgSanitizer
 
     private async Task<(MediaItem? Item, UploadProblem? Problem)> CreateAsync(List<Part> parts, Fields fields, Guid ownerId, bool isAdmin, CancellationToken ct)
     {

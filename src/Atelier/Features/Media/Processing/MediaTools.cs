@@ -7,7 +7,7 @@ namespace Atelier.Features.Media.Processing;
 /// <summary>The <c>Media:Tools</c> configuration section: where the external media programs are.</summary>
 internal sealed class MediaToolOptions
 {
-    public const string Section = "Media:Tools";
+    public const string Section = "Atelier:Media:Tools";
 
     /// <summary>libvips' command line (Debian: libvips-tools). A bare name is looked up on PATH.</summary>
     public string Vips { get; set; } = "vips";
