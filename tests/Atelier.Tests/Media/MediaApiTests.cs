@@ -271,6 +271,20 @@ public abstract class MediaApiTests(MediaApp app)
     }
 
     [Fact]
+    public async Task AnEmbedByFileName_InAPostWrittenInTheAdmin_FindsTheLibraryItem()
+    {
+        var author = await AuthorAsync();
+        var name = $"clip-{Guid.NewGuid():N}"[..13];
+        var item = await CreatedAsync(await MediaApp.UploadAsync(author, name + ".mp4", VideoLikeBytes(3000)));
+        var created = await author.PostAsJsonAsync("/api/v1/posts", new { title = "Embeds " + name, source = $"![[{name}.mp4]]", status = "Published" });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var html = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("html").GetString()!;
+        html.ShouldContain("<video");
+        html.ShouldContain(item.GetProperty("url").GetString()!.Replace("&", "&amp;"));
+    }
+
+    [Fact]
     public async Task Deleting_IsRefusedWhileAPublishedPostUsesTheItem_UnlessForced()
     {
         var author = await AuthorAsync();

@@ -6,7 +6,8 @@ namespace Atelier.Features.Publishing;
 
 /// <summary>
 /// How names in a post written in the admin or API resolve: <c>[[…]]</c> finds a post by title, slug, alias or vault
-/// file name (case-insensitive); <c>![[…]]</c> finds a stored attachment by file name. Loaded once per render.
+/// file name (case-insensitive); <c>![[…]]</c> finds a stored attachment by file name, else a public item of the media
+/// library (the newest of that name), which then shows with its player, waveform and variants. Loaded once per render.
 /// </summary>
 internal sealed class SiteLinks : INoteLinks
 {
@@ -14,7 +15,7 @@ internal sealed class SiteLinks : INoteLinks
 
     private readonly Dictionary<string, Row> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<Guid, Row> _byId = [];
-    private readonly Dictionary<string, (string Name, string Sha)> _assets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (string Name, string Url)> _assets = new(StringComparer.OrdinalIgnoreCase);
 
     private SiteLinks()
     {
@@ -42,8 +43,16 @@ internal sealed class SiteLinks : INoteLinks
         }
         foreach (var asset in await db.Assets.AsNoTracking().OrderBy(a => a.CreatedAt).Select(a => new { a.FileName, a.VaultPath, a.Sha256 }).ToListAsync(ct))
         {
-            links._assets.TryAdd(asset.FileName, (asset.FileName, asset.Sha256));
-            links._assets.TryAdd(asset.VaultPath, (asset.FileName, asset.Sha256));
+            var url = $"/assets/{asset.Sha256}/{Uri.EscapeDataString(asset.FileName)}";
+            links._assets.TryAdd(asset.FileName, (asset.FileName, url));
+            links._assets.TryAdd(asset.VaultPath, (asset.FileName, url));
+        }
+        var media = await db.Media.AsNoTracking()
+            .Where(m => m.Visibility == Media.MediaVisibility.Public && m.Status != Media.MediaStatus.Failed)
+            .OrderByDescending(m => m.CreatedAt).Select(m => new { m.Id, m.FileName, m.Sha256 }).ToListAsync(ct);
+        foreach (var item in media)
+        {
+            links._assets.TryAdd(item.FileName, (item.FileName, Media.MediaUrls.Of(item.Id, item.FileName, item.Sha256)));
         }
         return links;
     }
@@ -59,7 +68,7 @@ internal sealed class SiteLinks : INoteLinks
 
     public AssetTarget? ResolveAsset(string target) =>
         _assets.TryGetValue(target.Trim().TrimStart('/'), out var a) || _assets.TryGetValue(Path.GetFileName(target.Trim()), out a)
-            ? new AssetTarget(a.Name, $"/assets/{a.Sha}/{Uri.EscapeDataString(a.Name)}", AssetKinds.Of(a.Name))
+            ? new AssetTarget(a.Name, a.Url, AssetKinds.Of(a.Name))
             : null;
 
     public string? LoadSource(NoteTarget note) => Guid.TryParse(note.Key, out var id) && _byId.TryGetValue(id, out var row) ? row.Source : null;
