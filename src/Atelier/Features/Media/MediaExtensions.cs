@@ -18,12 +18,14 @@ public static class MediaExtensions
         builder.Services.AddScoped<MediaUploads>();
         builder.Services.AddScoped<MediaLibrary>();
         builder.Services.AddScoped<Platform.Jobs.IJobHandler, MediaProcessing>();
+        builder.Services.AddAlbums();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         MediaApi.Map(api);
+        AlbumsApi.Map(api);
         MediaServing.Map(app);
         return app;
     }
