@@ -64,6 +64,7 @@ public abstract class MediaEmbedsTests(AtelierFactory app)
         var chair = await AlbumsTestMedia.AddAsync(app, me, MediaKind.Model, "chair.glb");
         var photo = await AlbumsTestMedia.AddAsync(app, me, MediaKind.Image, "photo.jpg", alt: "Stored alt");
         var secret = await AlbumsTestMedia.AddAsync(app, me, MediaKind.Audio, "secret.mp3", visibility: MediaVisibility.Private);
+        var manual = await AlbumsTestMedia.AddAsync(app, me, MediaKind.Document, "manual.pdf", title: "The manual");
         var post = await PublishAsync(author, $"""
             ![Listen](/media/{song.Id}/song.mp3)
 
@@ -72,6 +73,8 @@ public abstract class MediaEmbedsTests(AtelierFactory app)
             ![Chair in 3D](/media/{chair.Id}/chair.glb)
 
             ![A photo](/media/{photo.Id}/photo.jpg)
+
+            ![Manual](/media/{manual.Id}/manual.pdf)
 
             <audio controls src="/media/{secret.Id}/secret.mp3"></audio>
 
@@ -89,6 +92,7 @@ public abstract class MediaEmbedsTests(AtelierFactory app)
         body.ShouldContain(
             $"<img src=\"{photo.Url("w640.jpg")}\" srcset=\"{photo.Url("w320.webp")} 320w, {photo.Url("w640.webp")} 640w, {photo.Url("w1280.webp")} 1280w\" " +
             $"sizes=\"{MediaMarkup.PostSizes}\" width=\"640\" height=\"480\" loading=\"lazy\" alt=\"A photo\" style=\"background-color:#7a5c3e\">");
+        body.ShouldContain($"<a href=\"{manual.Url("manual.pdf")}\" class=\"embed-file\">The manual</a>");
         body.ShouldContain($"<audio controls src=\"/media/{secret.Id}/secret.mp3\"></audio>", customMessage: "a private item is left as written");
         body.ShouldContain($"<atelier-audio data-title=\"Written by hand\"><audio controls src=\"/media/{song.Id}/song.mp3\"></audio></atelier-audio>");
         Regex.Matches(body, "<atelier-audio").Count.ShouldBe(2, "a player written by hand is not wrapped again");

@@ -281,7 +281,8 @@ internal sealed partial class MediaEmbeds(AppDb db, Galleries galleries)
         {
             (_, MediaKind.Audio or MediaKind.Video or MediaKind.Model) => MediaMarkup.Player(item, alt),
             (true, MediaKind.Image) => MediaMarkup.Image(item, alt, MediaMarkup.PostSizes),
-            _ => null, // an <audio> pointing at a picture, or a document: left as written
+            (true, MediaKind.Document) => MediaMarkup.Player(item), // a picture of a PDF cannot show: a link to it
+            _ => null, // an <audio> or <video> pointing at a picture or a document: left as written
         };
     }
 
