@@ -51,12 +51,17 @@ internal static class PlatformExtensions
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSetup>());
         services.AddRazorPages(o =>
         {
-            // The admin panel is for Owner/Admin, except the post editor (/Admin/Posts), open to authors too. Policies
-            // only add up, so the admin-only rule is given page by page: a new admin page is admin-only by default.
-            o.Conventions.AuthorizeFolder("/Admin/Posts", Features.Accounts.AccountsExtensions.SiteAuthor);
+            // The admin panel is for Owner/Admin, except the author's own corners (posts, media, albums), whose pages
+            // show authors only what is theirs. Policies only add up, so the admin-only rule is given page by page: a
+            // new admin page is admin-only by default.
+            string[] authorFolders = ["/Admin/Posts", "/Admin/Media", "/Admin/Albums"];
+            foreach (var folder in authorFolders)
+            {
+                o.Conventions.AuthorizeFolder(folder, Features.Accounts.AccountsExtensions.SiteAuthor);
+            }
             o.Conventions.AddFolderApplicationModelConvention("/Admin", page =>
             {
-                if (!page.ViewEnginePath.StartsWith("/Admin/Posts/", StringComparison.Ordinal))
+                if (!authorFolders.Any(f => page.ViewEnginePath.StartsWith(f + "/", StringComparison.Ordinal)))
                 {
                     page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(Features.Accounts.AccountsExtensions.SiteAdmin));
                 }

@@ -22,12 +22,14 @@ public static class MediaExtensions
         builder.Services.AddOptions<Processing.MediaToolOptions>().BindConfiguration(Processing.MediaToolOptions.Section);
         builder.Services.AddMediaProcessing();
         builder.Services.AddHealthChecks().AddCheck<Processing.MediaToolsHealthCheck>("media-tools", tags: ["ready"]);
+        builder.Services.AddAlbums();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         MediaApi.Map(api);
+        AlbumsApi.Map(api);
         MediaServing.Map(app);
         return app;
     }

@@ -52,6 +52,14 @@ public static partial class HtmlSanitizer
         "sub", "sup", "small", "code", "pre", "kbd", "samp", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table",
         "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col", "img", "figure", "figcaption", "audio",
         "video", "source", "details", "summary", "div", "span", "section", "abbr", "cite", "q", "time", "input",
+        // The media players' custom elements (web/src/players); they read data-* attributes only.
+        "atelier-audio", "atelier-video", "atelier-model", "atelier-gallery",
+    };
+
+    /// <summary>data-* attributes the players load as URLs (a waveform, cover art, a model, a full-size picture): checked like src.</summary>
+    private static readonly HashSet<string> UrlDataAttributes = new(StringComparer.Ordinal)
+    {
+        "data-src", "data-waveform", "data-cover", "data-poster", "data-full",
     };
 
     private static readonly HashSet<string> VoidElements = new(StringComparer.Ordinal)
@@ -78,14 +86,14 @@ public static partial class HtmlSanitizer
 
     private static readonly HashSet<string> GlobalAttributes = new(StringComparer.Ordinal) { "id", "class", "title", "lang", "dir" };
 
-    private static readonly HashSet<string> BooleanAttributes = new(StringComparer.Ordinal) { "controls", "open", "checked", "disabled" };
+    private static readonly HashSet<string> BooleanAttributes = new(StringComparer.Ordinal) { "controls", "open", "checked", "disabled", "playsinline" };
 
     private static readonly Dictionary<string, HashSet<string>> ElementAttributes = new(StringComparer.Ordinal)
     {
         ["a"] = ["href", "rel"],
         ["img"] = ["src", "alt", "width", "height", "loading"],
         ["audio"] = ["src", "controls", "preload", "poster", "width", "height"],
-        ["video"] = ["src", "controls", "preload", "poster", "width", "height"],
+        ["video"] = ["src", "controls", "preload", "poster", "width", "height", "playsinline"],
         ["source"] = ["src", "type"],
         ["td"] = ["colspan", "rowspan", "align", "style"],
         ["th"] = ["colspan", "rowspan", "align", "style"],
@@ -294,7 +302,7 @@ public static partial class HtmlSanitizer
 
         if (DataAttribute().IsMatch(name))
         {
-            return value;
+            return !UrlDataAttributes.Contains(name) || IsSafeUrl(value) ? value : null;
         }
 
         if (!ElementAttributes.TryGetValue(element, out var allowed) || !allowed.Contains(name))

@@ -60,6 +60,28 @@ public sealed class HtmlSanitizerTests
             .ShouldBe("<span data-model data-x-1=\"a\" data-ok=\"d\">x</span>");
 
     [Fact]
+    public void MediaPlayers_PassUnchanged()
+    {
+        const string html =
+            "<atelier-audio data-waveform=\"/media/1/waveform.json?v=abc\" data-title=\"Песня\" data-artist=\"A\" data-album=\"B\" data-cover=\"/media/1/cover.jpg\">" +
+            "<audio controls preload=\"metadata\" src=\"/media/1/song.mp3\"></audio></atelier-audio>" +
+            "<atelier-video><video controls preload=\"none\" playsinline poster=\"/media/2/poster.jpg\" src=\"/media/2/clip.mp4\" width=\"640\" height=\"360\"></video></atelier-video>" +
+            "<atelier-model data-src=\"/media/3/scene.glb\" data-alt=\"Стул\"><a href=\"/media/3/scene.glb\">scene.glb</a></atelier-model>" +
+            "<atelier-gallery><figure data-full=\"https://cdn.example/w2048.webp\" data-caption=\"Подпись\"><a href=\"/o.jpg\"><img src=\"/w640.jpg\" alt=\"А\"></a>" +
+            "<figcaption>Подпись</figcaption></figure></atelier-gallery>";
+
+        HtmlSanitizer.Sanitize(html).ShouldBe(html);
+    }
+
+    [Theory]
+    [InlineData("<atelier-model data-src=\"javascript:alert(1)\" data-alt=\"x\"></atelier-model>", "<atelier-model data-alt=\"x\"></atelier-model>")]
+    [InlineData("<atelier-audio data-waveform=\"data:application/json,{}\" data-cover=\" vbscript:x\"></atelier-audio>", "<atelier-audio></atelier-audio>")]
+    [InlineData("<figure data-full=\"jav&#x09;ascript:alert(1)\" data-caption=\"javascript:is just text here\"></figure>", "<figure data-caption=\"javascript:is just text here\"></figure>")]
+    [InlineData("<atelier-video data-poster=\"file:///etc/passwd\" onplay=\"alert(1)\" style=\"color:red\"></atelier-video>", "<atelier-video></atelier-video>")]
+    public void PlayerUrlDataAttributes_AreCheckedLikeSrc(string html, string expected) =>
+        HtmlSanitizer.Sanitize(html).ShouldBe(expected);
+
+    [Fact]
     public void TableCellStyle_KeepsOnlyTextAlign() =>
         HtmlSanitizer.Sanitize("<table><tr><td style=\"TEXT-ALIGN:Right;\">a</td><td style=\"text-align: left; background: url(x)\">b</td></tr></table>")
             .ShouldBe("<table><tbody><tr><td style=\"text-align: right\">a</td><td>b</td></tr></tbody></table>");
@@ -226,6 +248,15 @@ public sealed class HtmlSanitizerTests
         "<img src=\"data:image/png;base64,iVBORw0KGgo=\">",
         "<meta charset=\"x-imap4-modified-utf7\">&ADz&AGn&AG0&AEf&ACA&AHM&AHI&AGO&AD0&AGn&ACA&AG8Abg&AGUAcgByAG8AcgA9AGEAbABlAHIAdAAoADEAKQ&ACAAPABi",
         "<a href=\"https://example.com\" target=\"_blank\" rel=\"opener\">x</a>",
+        // The media players' custom elements: allowed, but never with handlers, styles or unsafe URLs in what they load.
+        "<atelier-audio data-waveform=\"javascript:alert(1)\" onclick=\"alert(1)\"><audio src=\"javascript:alert(1)\" onplay=\"alert(1)\"></audio></atelier-audio>",
+        "<atelier-model data-src=\"JaVaScRiPt:alert(1)\" data-alt=\"\"><a href=\"javascript:alert(1)\">m</a></atelier-model>",
+        "<atelier-model data-src=\"&#x6A;avascript&colon;alert(1)\"></atelier-model>",
+        "<atelier-video style=\"background:url(javascript:alert(1))\"><video poster=\"javascript:alert(1)\" src=\"data:video/mp4,x\" playsinline onloadstart=\"alert(1)\"></video></atelier-video>",
+        "<atelier-gallery><figure data-full=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\"><img src=x onerror=alert(1) style=\"background:url(javascript:alert(1))\"></figure></atelier-gallery>",
+        "<atelier-audio data-cover=\"vbscript:msgbox(1)\" is=\"x-evil\"><script>alert(1)</script></atelier-audio>",
+        "<atelier-gallery><svg><script>alert(1)</script></svg><template><img src=x onerror=alert(1)></template></atelier-gallery>",
+        "<atelier-frame src=\"javascript:alert(1)\"><iframe src=\"javascript:alert(1)\"></iframe></atelier-frame>",
     ];
 
     [Theory]
@@ -251,6 +282,7 @@ public sealed class HtmlSanitizerTests
         "sub", "sup", "small", "code", "pre", "kbd", "samp", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table",
         "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col", "img", "figure", "figcaption", "audio",
         "video", "source", "details", "summary", "div", "span", "section", "abbr", "cite", "q", "time", "input",
+        "atelier-audio", "atelier-video", "atelier-model", "atelier-gallery",
     ];
 
     /// <summary>Reads the output as a browser would and checks every element, attribute and URL in it.</summary>
@@ -273,7 +305,8 @@ public sealed class HtmlSanitizerTests
                     attribute.Value.ShouldMatch("^text-align: (left|center|right)$");
                 }
 
-                if (attribute.Name is "href" or "src" or "poster" or "action" or "formaction" or "background")
+                if (attribute.Name is "href" or "src" or "poster" or "action" or "formaction" or "background"
+                    or "data-src" or "data-waveform" or "data-cover" or "data-poster" or "data-full")
                 {
                     var url = new string(attribute.Value.Where(c => c > ' ').ToArray());
                     url.ShouldNotMatch("^(?i)(javascript|vbscript|data|file):.*", html);

@@ -29,19 +29,20 @@ public sealed class EmbedTests
 
     [Fact]
     public void Embed_Audio_RendersPlayer() =>
-        Vault.Html("![[song.mp3]]").ShouldBe("<p><audio controls preload=\"metadata\" src=\"/media/song.mp3\"></audio></p>");
+        Vault.Html("![[song.mp3]]").ShouldBe("<p><atelier-audio><audio controls preload=\"metadata\" src=\"/media/song.mp3\"></audio></atelier-audio></p>");
 
     [Fact]
     public void Embed_Video_RendersPlayer() =>
-        Vault.Html("![[clip.mp4|640]]").ShouldBe("<p><video controls preload=\"metadata\" src=\"/media/clip.mp4\" width=\"640\"></video></p>");
+        Vault.Html("![[clip.mp4|640]]").ShouldBe("<p><atelier-video><video controls preload=\"metadata\" playsinline src=\"/media/clip.mp4\" width=\"640\"></video></atelier-video></p>");
 
     [Fact]
     public void Embed_Pdf_RendersLink() =>
         Vault.Html("![[manual.pdf]]").ShouldBe("<p><a href=\"/media/manual.pdf\" class=\"embed-pdf\">manual.pdf</a></p>");
 
     [Fact]
-    public void Embed_Model_RendersViewerLink() =>
-        Vault.Html("![[synth.glb]]").ShouldBe("<p><a href=\"/media/synth.glb\" class=\"embed-model\" data-model>synth.glb</a></p>");
+    public void Embed_Model_RendersViewerWithDownloadLink() =>
+        Vault.Html("![[synth.glb|Лунный синтезатор]]").ShouldBe(
+            "<p><atelier-model data-src=\"/media/synth.glb\" data-alt=\"Лунный синтезатор\"><a href=\"/media/synth.glb\" class=\"embed-model\">Лунный синтезатор</a></atelier-model></p>");
 
     [Fact]
     public void Embed_OtherFile_RendersDownloadLink() =>

@@ -47,19 +47,21 @@ internal static partial class Embeds
                 AppendSize(sb, width, height);
                 sb.Append('>');
                 break;
+            // The players' markup (web/src/players): the native element inside works without script. An attachment is
+            // not a media item, so there is no waveform or poster; a video without a poster loads its metadata to show a frame.
             case AssetKind.Audio:
-                sb.Append($"<audio controls preload=\"metadata\" src=\"{url}\"></audio>");
+                sb.Append($"<atelier-audio><audio controls preload=\"metadata\" src=\"{url}\"></audio></atelier-audio>");
                 break;
             case AssetKind.Video:
-                sb.Append($"<video controls preload=\"metadata\" src=\"{url}\"");
+                sb.Append($"<atelier-video><video controls preload=\"metadata\" playsinline src=\"{url}\"");
                 AppendSize(sb, width, height);
-                sb.Append("></video>");
+                sb.Append("></video></atelier-video>");
                 break;
             case AssetKind.Pdf:
                 sb.Append($"<a href=\"{url}\" class=\"embed-pdf\">{Escape(alt ?? written)}</a>");
                 break;
             case AssetKind.Model:
-                sb.Append($"<a href=\"{url}\" class=\"embed-model\" data-model>{Escape(alt ?? written)}</a>");
+                sb.Append($"<atelier-model data-src=\"{url}\" data-alt=\"{Escape(alt ?? asset.Name)}\"><a href=\"{url}\" class=\"embed-model\">{Escape(alt ?? written)}</a></atelier-model>");
                 break;
             default:
                 sb.Append($"<a href=\"{url}\" class=\"embed-file\">{Escape(alt ?? written)}</a>");
