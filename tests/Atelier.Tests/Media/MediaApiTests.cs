@@ -6,9 +6,8 @@ namespace Atelier.Tests.Media;
 
 public abstract class MediaApiTests(MediaApp app)
 {
-    /// <summary>A valid 1×1 PNG.</summary>
-    internal static readonly byte[] Png = Convert.FromHexString(
-        "89504E470D0A1A0A0000000D49484452000000010000000108060000001F15C4890000000D49444154789C63F8CFC0F01F0005000201E2F4E1A50000000049454E44AE426082");
+    /// <summary>A valid small PNG.</summary>
+    internal static readonly byte[] Png = Publishing.PostEditorTests.Png;
 
     private async Task<(HttpClient Client, Guid UserId)> UserAsync()
     {
@@ -34,6 +33,7 @@ public abstract class MediaApiTests(MediaApp app)
             bytes[i] = (byte)(i * 7 + i / 251);
         }
         "\0\0\0\u0018ftypisom\0\0\u0002\0isomiso2"u8.ToArray().CopyTo(bytes, 0);
+        Random.Shared.NextBytes(bytes.AsSpan(size - 16)); // each call its own bytes, so no two tests share a blob
         return bytes;
     }
 
@@ -87,7 +87,7 @@ public abstract class MediaApiTests(MediaApp app)
         (await app.CreateClient().SendAsync(revalidate)).StatusCode.ShouldBe(HttpStatusCode.NotModified);
 
         var processed = await MediaApp.WaitUntilProcessedAsync(client, item.GetProperty("id").GetString()!);
-        processed.GetProperty("status").GetString().ShouldBe("Ready");
+        processed.GetProperty("status").GetString().ShouldBe("Ready", processed.GetProperty("failureReason").ToString());
     }
 
     [Fact]
