@@ -11,7 +11,10 @@ namespace Atelier.Tests.Media;
 /// <summary>Authors and admins manage the media library in the admin: upload, browse, filter, edit and act on several items.</summary>
 public abstract partial class MediaPagesTests(MediaApp app)
 {
-    private static readonly byte[] Png = MediaApiTests.Png;
+    /// <summary>A real 500×300 PNG, which processing turns into variants.</summary>
+    private static async Task<byte[]> Png() => await File.ReadAllBytesAsync(await MediaFixtures.PngWithAlphaAsync());
+
+    private static async Task<byte[]> Pdf() => await File.ReadAllBytesAsync(await MediaFixtures.PdfAsync());
 
     private sealed record Author(HttpClient Pages, HttpClient Api, Guid Id);
 
@@ -50,32 +53,6 @@ public abstract partial class MediaPagesTests(MediaApp app)
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    /// <summary>A small, valid one-page PDF.</summary>
-    private static byte[] Pdf()
-    {
-        var objects = new[]
-        {
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-        };
-        var pdf = new StringBuilder("%PDF-1.4\n");
-        var offsets = new List<int>();
-        for (var i = 0; i < objects.Length; i++)
-        {
-            offsets.Add(pdf.Length);
-            pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
-        }
-        var xref = pdf.Length;
-        pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
-        foreach (var offset in offsets)
-        {
-            pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
-        }
-        pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return Encoding.ASCII.GetBytes(pdf.ToString());
-    }
-
     /// <summary>The names shown in the grid, in order.</summary>
     private static List<string> Names(string page) =>
         [.. NameInGrid().Matches(page).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value))];
@@ -103,7 +80,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task UploadingThroughThePage_Answers201WithTheItem_AndTheItemAppearsInTheGrid()
     {
         var author = await AuthorAsync();
-        var response = await PostUploadAsync(author.Pages, "Sunset over the bay.png", Png);
+        var response = await PostUploadAsync(author.Pages, "Sunset over the bay.png", await Png());
 
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -127,6 +104,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
         await WaitUntilProcessedAsync(author.Api, id);
         var ready = await author.Pages.GetStringAsync("/admin/media");
         ready.ShouldContain("data-testid=\"status\">ready</span>");
+        ready.ShouldContain($"<img src=\"/media/{id}/w320.webp?v=", customMessage: "the grid shows the smallest variant processing made");
         ready.ShouldNotContain("data-testid=\"processing-notice\"");
         (await author.Pages.GetAsync(body.GetProperty("url").GetString())).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
@@ -136,7 +114,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
     {
         var author = await AuthorAsync();
         var big = new byte[3 * 1024 * 1024];
-        Png.CopyTo(big, 0);
+        (await Png()).CopyTo(big, 0);
         var response = await PostUploadAsync(author.Pages, "big-panorama.png", big);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -149,7 +127,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task AnUploadWithoutTheAntiforgeryToken_IsRefused_AndStoresNothing()
     {
         var author = await AuthorAsync();
-        var response = await PostUploadAsync(author.Pages, "sneaky.png", Png, withToken: false);
+        var response = await PostUploadAsync(author.Pages, "sneaky.png", await Png(), withToken: false);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await author.Api.GetFromJsonAsync<JsonElement>("/api/v1/media")).GetProperty("items").GetArrayLength().ShouldBe(0);
@@ -192,8 +170,8 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task Filters_NarrowTheGrid_ByKindTextTagAndStatus()
     {
         var author = await AuthorAsync();
-        var fox = await UploadAsync(author.Pages, "red-fox.png", Png, tags: "wildlife, autumn");
-        var notes = await UploadAsync(author.Pages, "field-notes.pdf", Pdf());
+        var fox = await UploadAsync(author.Pages, "red-fox.png", await Png(), tags: "wildlife, autumn");
+        var notes = await UploadAsync(author.Pages, "field-notes.pdf", await Pdf());
         await WaitUntilProcessedAsync(author.Api, fox);
         await WaitUntilProcessedAsync(author.Api, notes);
 
@@ -218,7 +196,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
         var author = await AuthorAsync();
         foreach (var name in new[] { "one.png", "two.png", "three.png" })
         {
-            await UploadAsync(author.Pages, name, Png);
+            await UploadAsync(author.Pages, name, await Png());
         }
         var first = await author.Pages.GetStringAsync("/admin/media?limit=2");
         Names(first).ShouldBe(["three.png", "two.png"]);
@@ -235,8 +213,8 @@ public abstract partial class MediaPagesTests(MediaApp app)
     {
         var alice = await AuthorAsync();
         var bob = await AuthorAsync();
-        var hers = await UploadAsync(alice.Pages, "alices-drawing.png", Png);
-        await UploadAsync(bob.Pages, "bobs-photo.png", Png);
+        var hers = await UploadAsync(alice.Pages, "alices-drawing.png", await Png());
+        await UploadAsync(bob.Pages, "bobs-photo.png", await Png());
 
         Names(await bob.Pages.GetStringAsync("/admin/media")).ShouldBe(["bobs-photo.png"]);
         (await bob.Pages.GetAsync($"/admin/media/{hers}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -267,9 +245,11 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task EditingTheAltText_OnTheItemPage_ShowsUpInTheApi_AndInTheMarkdownToCopy()
     {
         var author = await AuthorAsync();
-        var id = await UploadAsync(author.Pages, "heron.png", Png, tags: "birds");
+        var id = await UploadAsync(author.Pages, "heron.png", await Png(), tags: "birds");
+        await WaitUntilProcessedAsync(author.Api, id);
         var page = await author.Pages.GetStringAsync($"/admin/media/{id}");
-        page.ShouldContain($"<img src=\"/media/{id}/heron.png?v=");
+        page.ShouldContain($"<img src=\"/media/{id}/w320.webp?v=", customMessage: "the largest variant (the original is only 500 px wide)");
+        page.ShouldContain("<dd class=\"break-all\">500</dd>");
         page.ShouldContain($"value=\"![](/media/{id}/heron.png)\"");
         page.ShouldContain("value=\"birds\"");
 
@@ -295,7 +275,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task ATooLongTitle_IsRefused_WithTheReason_AndTheFormKeepsWhatWasTyped()
     {
         var author = await AuthorAsync();
-        var id = await UploadAsync(author.Pages, "kestrel.png", Png);
+        var id = await UploadAsync(author.Pages, "kestrel.png", await Png());
         var response = await AtelierFactory.SubmitFormAsync(author.Pages, $"/admin/media/{id}", new Dictionary<string, string>
         {
             ["Input.Title"] = new string('k', 301), ["Input.Alt"] = "A kestrel hovering", ["Input.Visibility"] = "Public",
@@ -311,8 +291,8 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task BulkDelete_RefusesAnItemAPublishedPostUses_UnlessForced()
     {
         var author = await AuthorAsync();
-        var used = await UploadAsync(author.Pages, "cover-shot.png", Png);
-        var unused = await UploadAsync(author.Pages, "outtake.png", Png);
+        var used = await UploadAsync(author.Pages, "cover-shot.png", await Png());
+        var unused = await UploadAsync(author.Pages, "outtake.png", await Png());
         var url = (await author.Api.GetFromJsonAsync<JsonElement>($"/api/v1/media/{used}")).GetProperty("url").GetString();
         var post = await author.Api.PostAsJsonAsync("/api/v1/posts", new
         {
@@ -338,7 +318,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task DeletingFromTheItemPage_IsRefusedWhileAPublishedPostUsesIt_UnlessForced()
     {
         var author = await AuthorAsync();
-        var id = await UploadAsync(author.Pages, "poster.png", Png);
+        var id = await UploadAsync(author.Pages, "poster.png", await Png());
         var url = (await author.Api.GetFromJsonAsync<JsonElement>($"/api/v1/media/{id}")).GetProperty("url").GetString();
         (await author.Api.PostAsJsonAsync("/api/v1/posts", new { title = "Gig " + Guid.NewGuid().ToString("N")[..6], source = $"![]({url})", status = "Published" }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -358,9 +338,9 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task BulkAddToAlbum_AppendsTheTickedItems_AndSkipsThoseAlreadyInIt()
     {
         var author = await AuthorAsync();
-        var first = await UploadAsync(author.Pages, "dawn.png", Png);
-        await UploadAsync(author.Pages, "noon.png", Png);
-        var third = await UploadAsync(author.Pages, "dusk.png", Png);
+        var first = await UploadAsync(author.Pages, "dawn.png", await Png());
+        await UploadAsync(author.Pages, "noon.png", await Png());
+        var third = await UploadAsync(author.Pages, "dusk.png", await Png());
         Guid album;
         using (var scope = app.Services.CreateScope())
         {
@@ -389,7 +369,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
     public async Task BulkVisibility_MakesTheTickedItemsPrivateAndPublicAgain()
     {
         var author = await AuthorAsync();
-        var id = await UploadAsync(author.Pages, "secret-plan.png", Png);
+        var id = await UploadAsync(author.Pages, "secret-plan.png", await Png());
         var url = (await author.Api.GetFromJsonAsync<JsonElement>($"/api/v1/media/{id}")).GetProperty("url").GetString();
 
         var hidden = await BulkAsync(author.Pages, "/admin/media", "private", [id]);
