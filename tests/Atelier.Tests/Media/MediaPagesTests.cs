@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Atelier.Features.Media;
@@ -27,13 +26,18 @@ public abstract partial class MediaPagesTests(MediaApp app)
         return new Author(await app.SignedInPageClientAsync(email, "correct horse 1"), api, id);
     }
 
-    private static async Task<HttpResponseMessage> PostUploadAsync(HttpClient pages, string fileName, byte[] bytes, string? tags = null, bool withToken = true)
+    private static async Task<HttpResponseMessage> PostUploadAsync(
+        HttpClient pages, string fileName, byte[] bytes, string? tags = null, bool withToken = true, Guid? albumId = null)
     {
         var token = AtelierFactory.AntiforgeryToken(await pages.GetStringAsync("/admin/media"));
         using var form = new MultipartFormDataContent();
         if (tags is not null)
         {
             form.Add(new StringContent(tags), "tags");
+        }
+        if (albumId is not null)
+        {
+            form.Add(new StringContent(albumId.Value.ToString()), "albumId");
         }
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
@@ -46,9 +50,9 @@ public abstract partial class MediaPagesTests(MediaApp app)
         return await pages.SendAsync(request);
     }
 
-    private static async Task<Guid> UploadAsync(HttpClient pages, string fileName, byte[] bytes, string? tags = null)
+    private static async Task<Guid> UploadAsync(HttpClient pages, string fileName, byte[] bytes, string? tags = null, Guid? albumId = null)
     {
-        var response = await PostUploadAsync(pages, fileName, bytes, tags);
+        var response = await PostUploadAsync(pages, fileName, bytes, tags, albumId: albumId);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
@@ -269,6 +273,13 @@ public abstract partial class MediaPagesTests(MediaApp app)
         dto.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ShouldBe(["birds", "river-life"]);
         dto.GetProperty("visibility").GetString().ShouldBe("Private");
         (await app.CreateClient().GetAsync(dto.GetProperty("url").GetString())).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // The copied line, pasted into a post, shows the picture with its alt text; the item page then lists the post.
+        var markdown = WebUtility.HtmlDecode(Regex.Match(after, "id=\"markdown\" readonly value=\"([^\"]+)\"").Groups[1].Value);
+        var post = await author.Api.PostAsJsonAsync("/api/v1/posts", new { title = "Herons " + Guid.NewGuid().ToString("N")[..6], source = markdown, status = "Published" });
+        var created = await post.Content.ReadFromJsonAsync<JsonElement>();
+        created.GetProperty("html").GetString()!.ShouldContain($"src=\"/media/{id}/heron.png\" alt=\"A grey heron standing in shallow water\"");
+        (await author.Pages.GetStringAsync($"/admin/media/{id}")).ShouldContain($">{created.GetProperty("slug").GetString()}</a>");
     }
 
     [Fact]
@@ -341,15 +352,9 @@ public abstract partial class MediaPagesTests(MediaApp app)
         var first = await UploadAsync(author.Pages, "dawn.png", await Png());
         await UploadAsync(author.Pages, "noon.png", await Png());
         var third = await UploadAsync(author.Pages, "dusk.png", await Png());
-        Guid album;
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-            var entity = new Album { OwnerId = author.Id, Slug = "day-" + Guid.NewGuid().ToString("N")[..8], Title = "A day", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
-            db.Albums.Add(entity);
-            await db.SaveChangesAsync();
-            album = entity.Id;
-        }
+        var created = await author.Api.PostAsJsonAsync("/api/v1/albums", new { title = "A day" });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var album = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         var once = await BulkAsync(author.Pages, "/admin/media", "album", [first], ("albumId", album.ToString()));
         once.ShouldContain("Added 1 item to “A day”.");
@@ -357,12 +362,28 @@ public abstract partial class MediaPagesTests(MediaApp app)
         twice.ShouldContain("Added 1 item to “A day”. 1 item was in it already.");
 
         Names(await author.Pages.GetStringAsync($"/admin/media?album={album}")).ShouldBe(["dusk.png", "dawn.png"]);
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-            db.AlbumItems.Where(i => i.AlbumId == album).OrderBy(i => i.Position).Select(i => i.MediaId).ToList().ShouldBe([first, third]);
-        }
+        (await author.Api.GetFromJsonAsync<JsonElement>($"/api/v1/albums/{album}")).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("mediaId").GetGuid()).ShouldBe([first, third], "in the order they were added");
         (await author.Pages.GetStringAsync("/admin/media")).ShouldContain($"<option value=\"{album}\">A day</option>");
+    }
+
+    [Fact]
+    public async Task WhileLookingAtAnAlbum_UploadedFilesGoIntoIt()
+    {
+        var author = await AuthorAsync();
+        var created = await author.Api.PostAsJsonAsync("/api/v1/albums", new { title = "Harbour walk" });
+        var album = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await UploadAsync(author.Pages, "elsewhere.png", await Png());
+
+        var page = WebUtility.HtmlDecode(await author.Pages.GetStringAsync($"/admin/media?album={album}"));
+        page.ShouldContain($"data-album-id=\"{album}\"");
+        page.ShouldContain("They go into the album “Harbour walk”.");
+        // What /app/media.js sends from that form: the album's id, then the file.
+        var id = await UploadAsync(author.Pages, "boats.png", await Png(), albumId: album);
+
+        Names(await author.Pages.GetStringAsync($"/admin/media?album={album}")).ShouldBe(["boats.png"]);
+        (await author.Api.GetFromJsonAsync<JsonElement>($"/api/v1/albums/{album}")).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("mediaId").GetGuid()).ShouldBe([id]);
     }
 
     [Fact]
@@ -436,7 +457,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
 
         var songPage = WebUtility.HtmlDecode(await author.Pages.GetStringAsync($"/admin/media/{song}"));
         songPage.ShouldMatch($"<atelier-audio data-waveform=\"/media/{song}/waveform.json\\?v=[0-9a-f]{{12}}\" data-title=\"Night Drive\" data-artist=\"The Band\" "
-            + $"data-album=\"Roads\" data-cover=\"/media/{song}/cover.jpg\\?v=[0-9a-f]{{12}}\" data-testid=\"preview\"><audio controls preload=\"metadata\" "
+            + $"data-album=\"Roads\" data-cover=\"/media/{song}/cover.jpg\\?v=[0-9a-f]{{12}}\"><audio controls preload=\"metadata\" "
             + $"src=\"/media/{song}/night-drive.flac\\?v=[0-9a-f]{{12}}\"></audio></atelier-audio>");
         songPage.ShouldContain("<dd class=\"break-all\">3:05</dd>");
         songPage.ShouldContain("<dt class=\"font-medium\">Sample rate</dt>");
@@ -444,7 +465,7 @@ public abstract partial class MediaPagesTests(MediaApp app)
         songPage.ShouldContain($"value=\"![](/media/{song}/night-drive.flac)\"");
 
         var clipPage = await author.Pages.GetStringAsync($"/admin/media/{clip}");
-        clipPage.ShouldContain($"<atelier-video data-testid=\"preview\"><video controls preload=\"none\" playsinline src=\"/media/{clip}/clip.mp4?v=");
+        clipPage.ShouldContain($"<atelier-video><video controls preload=\"none\" playsinline src=\"/media/{clip}/clip.mp4?v=");
         clipPage.ShouldContain("this page refreshes until it is done");
 
         var brokenPage = await author.Pages.GetStringAsync($"/admin/media/{broken}");

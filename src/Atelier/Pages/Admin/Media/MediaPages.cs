@@ -136,7 +136,10 @@ internal static class MediaText
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}" : $"{t.Minutes}:{t.Seconds:00}";
     }
 
-    /// <summary>The line to paste into a post: <c>![alt](/media/ID/name)</c> with the original's address.</summary>
+    /// <summary>
+    /// The line to paste into a post, <c>![alt](/media/ID/name)</c>: posts show a picture, and turn the address of
+    /// audio, video or a 3D model into its player (a PDF into a link).
+    /// </summary>
     public static string Markdown(Guid id, string fileName, string? alt)
     {
         var text = (alt ?? "").ReplaceLineEndings(" ").Replace("\\", "\\\\", StringComparison.Ordinal)

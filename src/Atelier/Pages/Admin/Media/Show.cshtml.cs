@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Atelier.Features.Media;
+using Atelier.Features.Media.Processing;
 using Atelier.Features.Publishing;
 using Atelier.Platform.Data;
 
@@ -43,19 +44,10 @@ internal sealed class ShowModel(AppDb db, MediaLibrary library, ContentChanges c
     public IReadOnlyList<string> UsedBy { get; private set; } = [];
     public string Markdown { get; private set; } = "";
 
-    /// <summary>The largest image variant (the original when there is none) for images; the address to play for audio.</summary>
+    /// <summary>For a picture: the largest variant (the original before processing, or for an animation), and its size.</summary>
     public string? PreviewUrl { get; private set; }
     public int? PreviewWidth { get; private set; }
     public int? PreviewHeight { get; private set; }
-
-    public string? PosterUrl { get; private set; }
-    public string? CoverUrl { get; private set; }
-    public string? WaveformUrl { get; private set; }
-
-    /// <summary>The audio player's title, artist and album, from the file's tags.</summary>
-    public string? Song { get; private set; }
-    public string? Artist { get; private set; }
-    public string? Album { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -127,36 +119,20 @@ internal sealed class ShowModel(AppDb db, MediaLibrary library, ContentChanges c
             .Select(f => new FileRow(f.Name, f.Role, f.ContentType, f.Size, f.Width, f.Height, f.Role == MediaFile.Companion ? null : MediaUrls.Of(item.Id, f)))];
         using (var metadata = JsonDocument.Parse(item.Metadata))
         {
-            var root = metadata.RootElement;
-            if (root.ValueKind == JsonValueKind.Object)
-            {
-                Metadata = [.. root.EnumerateObject().Select(p => new MetadataRow(MediaText.Key(p.Name), MediaText.Value(p.Name, p.Value)))];
-                string? Text(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
-                Song = Text("title");
-                Artist = Text("artist");
-                Album = Text("album");
-            }
+            Metadata = metadata.RootElement.ValueKind == JsonValueKind.Object
+                ? [.. metadata.RootElement.EnumerateObject().Select(p => new MetadataRow(MediaText.Key(p.Name), MediaText.Value(p.Name, p.Value)))]
+                : [];
         }
         UsedBy = await library.UsedByAsync(id, ct);
         Markdown = MediaText.Markdown(item.Id, item.FileName, item.Alt ?? item.Title);
-
-        MediaFile? Variant(string role) => item.Files.FirstOrDefault(f => f.Role == role);
-        string? Url(MediaFile? file) => file is null ? null : MediaUrls.Of(item.Id, file);
-        var original = Variant(MediaFile.Original);
-        var largest = item.Files.Where(f => f.Role == "image").OrderByDescending(f => f.Width ?? 0)
-            .ThenBy(f => f.ContentType == "image/webp" ? 0 : 1).FirstOrDefault();
-        var shown = item.Kind switch
+        if (item.Kind == MediaKind.Image)
         {
-            Features.Media.Processing.MediaKind.Image => largest ?? original,
-            Features.Media.Processing.MediaKind.Audio => Variant("stream") ?? original,
-            _ => original,
-        };
-        PreviewUrl = shown is null ? Dto.Url : Url(shown);
-        PreviewWidth = shown?.Width ?? item.Width;
-        PreviewHeight = shown?.Height ?? item.Height;
-        PosterUrl = Url(Variant("poster"));
-        CoverUrl = Url(Variant("cover"));
-        WaveformUrl = Url(Variant("waveform"));
+            var picture = MediaMarkup.Picture(item);
+            var full = picture.Full == picture.Original ? null : item.Files.Where(f => f.Role == "image").MaxBy(f => f.Width ?? 0);
+            PreviewUrl = picture.Full;
+            PreviewWidth = full is null ? item.Width : full.Width;
+            PreviewHeight = full is null ? item.Height : full.Height;
+        }
         return true;
     }
 }
