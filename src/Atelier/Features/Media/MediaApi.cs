@@ -74,28 +74,7 @@ internal static class MediaApi
         [AsParameters] PageRequest page, MediaKind? kind, [MaxLength(200)] string? album, [MaxLength(MediaEdit.MaxTagLength)] string? tag,
         [MaxLength(200)] string? q, ClaimsPrincipal user, AppDb db, CancellationToken ct)
     {
-        var query = db.Media.AsNoTracking().Manageable(user);
-        if (kind is { } k)
-        {
-            query = query.Where(m => m.Kind == k);
-        }
-        if (album is not null)
-        {
-            var albumId = Guid.TryParse(album, out var id) ? id : (Guid?)null;
-            query = query.Where(m => db.AlbumItems.Any(i => i.MediaId == m.Id && db.Albums.Any(a => a.Id == i.AlbumId && (a.Id == albumId || a.Slug == album))));
-        }
-        if (!string.IsNullOrWhiteSpace(tag))
-        {
-            var needle = $"% {Like(MediaEdit.Normalize(tag))} %";
-            query = query.Where(m => EF.Functions.Like(m.Tags, needle, "\\"));
-        }
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            var needle = $"%{Like(q.Trim().ToLowerInvariant())}%";
-            query = query.Where(m => EF.Functions.Like(m.FileName.ToLower(), needle, "\\") || EF.Functions.Like((m.Title ?? "").ToLower(), needle, "\\")
-                || EF.Functions.Like((m.Alt ?? "").ToLower(), needle, "\\") || EF.Functions.Like((m.Caption ?? "").ToLower(), needle, "\\")
-                || EF.Functions.Like(m.Tags, needle, "\\"));
-        }
+        var query = db.Media.AsNoTracking().Manageable(user).Filtered(db, kind, null, album, tag, q);
         if (page.Cursor is not null)
         {
             if (!Keyset.TryDecode(page.Cursor, out var key, out var after))
@@ -146,6 +125,38 @@ internal static class MediaApi
                 detail: $"Used by: {string.Join(", ", posts)}. Remove it from those posts first, or delete with force=true."),
             _ => TypedResults.NoContent(),
         };
+    }
+
+    /// <summary>The library's filters, shared by the API and the admin grid: kind, status, album (id or slug), tag and text.</summary>
+    internal static IQueryable<MediaItem> Filtered(this IQueryable<MediaItem> query, AppDb db, MediaKind? kind, MediaStatus? status,
+        string? album, string? tag, string? text)
+    {
+        if (kind is { } k)
+        {
+            query = query.Where(m => m.Kind == k);
+        }
+        if (status is { } st)
+        {
+            query = query.Where(m => m.Status == st);
+        }
+        if (album is not null)
+        {
+            var albumId = Guid.TryParse(album, out var id) ? id : (Guid?)null;
+            query = query.Where(m => db.AlbumItems.Any(i => i.MediaId == m.Id && db.Albums.Any(a => a.Id == i.AlbumId && (a.Id == albumId || a.Slug == album))));
+        }
+        if (!string.IsNullOrWhiteSpace(tag) && MediaEdit.Normalize(tag) is { Length: > 0 } normal)
+        {
+            var needle = $"% {Like(normal)} %";
+            query = query.Where(m => EF.Functions.Like(m.Tags, needle, "\\"));
+        }
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var needle = $"%{Like(text.Trim().ToLowerInvariant())}%";
+            query = query.Where(m => EF.Functions.Like(m.FileName.ToLower(), needle, "\\") || EF.Functions.Like((m.Title ?? "").ToLower(), needle, "\\")
+                || EF.Functions.Like((m.Alt ?? "").ToLower(), needle, "\\") || EF.Functions.Like((m.Caption ?? "").ToLower(), needle, "\\")
+                || EF.Functions.Like(m.Tags, needle, "\\"));
+        }
+        return query;
     }
 
     public static MediaDto ToDto(MediaItem m)

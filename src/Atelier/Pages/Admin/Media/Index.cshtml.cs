@@ -236,31 +236,7 @@ internal sealed class IndexModel(AppDb db, MediaUploads uploads, MediaLibrary li
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
         var filter = Current;
-        var query = db.Media.AsNoTracking().Manageable(User);
-        if (filter.Kind is { } kind)
-        {
-            query = query.Where(m => m.Kind == kind);
-        }
-        if (filter.Status is { } status)
-        {
-            query = query.Where(m => m.Status == status);
-        }
-        if (filter.Album is { } album)
-        {
-            query = query.Where(m => db.AlbumItems.Any(i => i.MediaId == m.Id && i.AlbumId == album));
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Tag) && MediaEdit.Normalize(filter.Tag) is { Length: > 0 } tag)
-        {
-            var needle = $"% {Like(tag)} %";
-            query = query.Where(m => EF.Functions.Like(m.Tags, needle, "\\"));
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Q))
-        {
-            var needle = $"%{Like(filter.Q.Trim().ToLowerInvariant())}%";
-            query = query.Where(m => EF.Functions.Like(m.FileName.ToLower(), needle, "\\") || EF.Functions.Like((m.Title ?? "").ToLower(), needle, "\\")
-                || EF.Functions.Like((m.Alt ?? "").ToLower(), needle, "\\") || EF.Functions.Like((m.Caption ?? "").ToLower(), needle, "\\")
-                || EF.Functions.Like(m.Tags, needle, "\\"));
-        }
+        var query = db.Media.AsNoTracking().Manageable(User).Filtered(db, filter.Kind, filter.Status, filter.Album?.ToString(), filter.Tag, filter.Q);
         if (filter.Cursor is not null)
         {
             if (!Keyset.TryDecode(filter.Cursor, out var key, out var after))
@@ -290,6 +266,4 @@ internal sealed class IndexModel(AppDb db, MediaUploads uploads, MediaLibrary li
     }
 
     private static string Count(int n) => n == 1 ? "1 item" : $"{n} items";
-
-    private static string Like(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }
