@@ -265,6 +265,18 @@ internal sealed partial class MediaEmbeds(AppDb db, Galleries galleries)
         {
             src = Attribute(m.Groups["img"].Value, "src");
         }
+        else if (m.Groups["wrapped"].Success && Attributes().Matches(m.Groups["wattrs"].Value).Any(a => a.Groups[1].Value is not ("data-src" or "data-alt")))
+        {
+            return null; // a player written by hand, with its own data: left as written
+        }
+        else if (m.Groups["wrapped"].Value is "audio" or "video")
+        {
+            src = PlayerTag().Match(m.Groups["winner"].Value) is { Success: true } inner ? Attribute(inner.Groups[1].Value, "src") : null;
+        }
+        else if (m.Groups["wrapped"].Value == "model")
+        {
+            src = Attribute(m.Groups["wattrs"].Value, "data-src");
+        }
         else if (m.Groups["player"].Success)
         {
             src = Attribute(m.Groups["attrs"].Value, "src") ?? (SourceTag().Match(m.Groups["inner"].Value) is { Success: true } s ? Attribute(s.Groups[1].Value, "src") : null);
@@ -290,15 +302,20 @@ internal sealed partial class MediaEmbeds(AppDb db, Galleries galleries)
         Attributes().Matches(attributes).FirstOrDefault(a => a.Groups[1].Value == name) is { } found ? found.Groups[2].Value : null;
 
     /// <summary>
-    /// In the sanitizer's output: an element already wrapped as a player (left alone), an album placeholder, an image,
+    /// In the sanitizer's output: an element already wrapped as a player (a gallery, or a player written by hand with
+    /// data of its own, is left alone; a bare one of a library item, as <c>![[song.mp3]]</c> makes, is drawn anew with
+    /// what processing found), an album placeholder, an image,
     /// or an audio/video element with its content.
     /// </summary>
-    [GeneratedRegex("""<atelier-(?<wrapped>audio|video|model|gallery)\b[^>]*>.*?</atelier-\k<wrapped>>|<div class="embed-album" data-album="(?<album>[^"]*)"></div>|<img\b(?<img>[^>]*)>|<(?<player>audio|video)\b(?<attrs>[^>]*)>(?<inner>.*?)</\k<player>>""",
+    [GeneratedRegex("""<atelier-(?<wrapped>audio|video|model|gallery)\b(?<wattrs>[^>]*)>(?<winner>.*?)</atelier-\k<wrapped>>|<div class="embed-album" data-album="(?<album>[^"]*)"></div>|<img\b(?<img>[^>]*)>|<(?<player>audio|video)\b(?<attrs>[^>]*)>(?<inner>.*?)</\k<player>>""",
         RegexOptions.Singleline | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 5000)]
     private static partial Regex Embedded();
 
     [GeneratedRegex("""\s([a-z0-9-]+)(?:="([^"]*)")?""", RegexOptions.CultureInvariant)]
     private static partial Regex Attributes();
+
+    [GeneratedRegex("""<(?:audio|video)\b([^>]*)>""", RegexOptions.CultureInvariant)]
+    private static partial Regex PlayerTag();
 
     [GeneratedRegex("""<source\b([^>]*)>""", RegexOptions.CultureInvariant)]
     private static partial Regex SourceTag();
