@@ -140,6 +140,14 @@ public abstract class MediaProcessingTests(MediaApp app)
         var poster = await FetchAsync(File(item, "poster.jpg"));
         poster[..3].ShouldBe(new byte[] { 0xFF, 0xD8, 0xFF });
         File(item, "preview.mp4").GetProperty("contentType").GetString().ShouldBe("video/mp4");
+
+        // A player asks for byte ranges of the real file (here from the store: local disk or S3).
+        var original = await System.IO.File.ReadAllBytesAsync(await MediaFixtures.Mp4Async());
+        var request = new HttpRequestMessage(HttpMethod.Get, item.GetProperty("url").GetString());
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(4096, 70_000);
+        var part = await app.CreateClient().SendAsync(request);
+        part.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
+        (await part.Content.ReadAsByteArrayAsync()).ShouldBe(original[4096..70_001]);
         item.GetProperty("thumbnailUrl").GetString()!.ShouldContain("/poster.jpg?v=");
     }
 
