@@ -107,7 +107,7 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
     }
 
     /// <summary>Waits for a navigation; when it does not come, says where the browser is and what it shows.</summary>
-    private static async Task WaitForAsync(IPage page, string url)
+    internal static async Task WaitForAsync(IPage page, string url)
     {
         try
         {
