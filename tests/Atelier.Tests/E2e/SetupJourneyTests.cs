@@ -33,6 +33,11 @@ public sealed class SetupJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
     internal static async Task<(IPage Page, List<string> Errors)> OpenAsync(IBrowser browser, BrowserApp app, ColorScheme scheme = ColorScheme.Light)
     {
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseUrl, ColorScheme = scheme });
+        // The suite runs test classes in parallel on two cores (media processing with vips and ffmpeg among them), so a
+        // page may take far longer than on an idle machine: patient waits, which still fail when something never happens.
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         var errors = new List<string>();
         page.Console += (_, message) =>
         {
