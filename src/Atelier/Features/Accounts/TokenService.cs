@@ -94,6 +94,9 @@ internal static class Principal
         new Claim(RoleType, user.Role),
     ], authenticationType, NameType, RoleType);
 
+    /// <summary>Owners and admins: they may manage everyone's content.</summary>
+    public static bool IsAdmin(this ClaimsPrincipal principal) => principal.IsInRole(Roles.Owner) || principal.IsInRole(Roles.Admin);
+
     public static Guid? UserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(IdType), out var id) ? id : null;
 }

@@ -39,7 +39,7 @@ internal sealed class AlbumStore(AppDb db, ContentChanges changes, TimeProvider 
     /// <summary>The albums <paramref name="user"/> may manage: their own, or all for admins.</summary>
     public static IQueryable<Album> Manageable(IQueryable<Album> albums, ClaimsPrincipal user)
     {
-        if (MediaApi.IsAdmin(user))
+        if (user.IsAdmin())
         {
             return albums;
         }

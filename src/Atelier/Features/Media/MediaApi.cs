@@ -45,12 +45,10 @@ internal static class MediaApi
             .WithSummary("Delete an item; refused (409) while a published post uses it, unless force=true.");
     }
 
-    internal static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(Roles.Owner) || user.IsInRole(Roles.Admin);
-
     /// <summary>The items <paramref name="user"/> may manage: their own, or all for admins.</summary>
     internal static IQueryable<MediaItem> Manageable(this IQueryable<MediaItem> items, ClaimsPrincipal user)
     {
-        if (IsAdmin(user))
+        if (user.IsAdmin())
         {
             return items;
         }
@@ -61,7 +59,7 @@ internal static class MediaApi
     private static async Task<Results<Created<MediaDto>, ProblemHttpResult>> UploadAsync(
         HttpRequest request, ClaimsPrincipal user, MediaUploads uploads, CancellationToken ct)
     {
-        var (item, problem) = await uploads.UploadAsync(request, user.UserId()!.Value, IsAdmin(user), ct);
+        var (item, problem) = await uploads.UploadAsync(request, user.UserId()!.Value, user.IsAdmin(), ct);
         if (problem is not null)
         {
             return TypedResults.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail);

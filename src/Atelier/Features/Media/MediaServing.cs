@@ -19,7 +19,7 @@ internal static class MediaServing
     private static async Task<IResult> ServeAsync(Guid id, string name, string? v, string? download, HttpContext http, ClaimsPrincipal user, AppDb db, IBlobStorage blobs)
     {
         var me = user.UserId();
-        var admin = MediaApi.IsAdmin(user);
+        var admin = user.IsAdmin();
         // Authorised in the query: a private item is found only for its owner and admins; others get the same 404 as for nothing.
         var file = await db.MediaFiles.AsNoTracking()
             .Where(f => f.MediaId == id && f.Name == name && f.Role != MediaFile.Companion)

@@ -291,14 +291,8 @@ internal sealed class MediaUploads(AppDb db, IBlobStorage blobs, JobQueue jobs, 
     }
 
     private static UploadProblem TooLarge(string? fileName, MediaKind kind, long limit) =>
-        new(413, "The file is too large.", $"'{fileName}' is larger than the {kind.ToString().ToLowerInvariant()} limit of {Describe(limit)}.");
+        new(413, "The file is too large.", $"'{fileName}' is larger than the {kind.ToString().ToLowerInvariant()} limit of {MediaSizes.Describe(limit)}.");
 
-    internal static string Describe(long bytes) => bytes switch
-    {
-        >= 1024L * 1024 * 1024 when bytes % (1024L * 1024 * 1024) == 0 => $"{bytes / (1024L * 1024 * 1024)} GB",
-        >= 1024L * 1024 => $"{bytes / (1024.0 * 1024):0.#} MB",
-        _ => $"{bytes / 1024.0:0.#} KB",
-    };
 
     /// <summary>A text field's value, or null when it is longer than a field may be.</summary>
     private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken ct)

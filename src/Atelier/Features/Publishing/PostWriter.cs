@@ -31,15 +31,13 @@ internal sealed record PostWrite(Post? Post, PostWriteError Error = PostWriteErr
 /// </summary>
 internal sealed class PostWriter(AppDb db, ObsidianRenderer renderer, ContentChanges changes, SearchIndex search, TimeProvider time)
 {
-    public static bool IsEditor(ClaimsPrincipal user) => user.IsInRole(Roles.Owner) || user.IsInRole(Roles.Admin);
-
-    public static bool IsWriter(ClaimsPrincipal user) => IsEditor(user) || user.IsInRole(Roles.Author);
+    public static bool IsWriter(ClaimsPrincipal user) => user.IsAdmin() || user.IsInRole(Roles.Author);
 
     /// <summary>The post if this user may change it (its author, or an admin); null otherwise, so others cannot tell it exists.</summary>
     public Task<Post?> FindWritableAsync(string slug, ClaimsPrincipal user, CancellationToken ct)
     {
         var me = user.UserId();
-        var editor = IsEditor(user);
+        var editor = user.IsAdmin();
         return db.Posts.Include(p => p.Tags).Include(p => p.Categories).SingleOrDefaultAsync(p => p.Slug == slug && (editor || p.AuthorId == me), ct);
     }
 
@@ -50,7 +48,7 @@ internal sealed class PostWriter(AppDb db, ObsidianRenderer renderer, ContentCha
     public async Task<Page<WritablePostDto>?> ListAsync(ClaimsPrincipal user, PageRequest page, CancellationToken ct)
     {
         var me = user.UserId();
-        var editor = IsEditor(user);
+        var editor = user.IsAdmin();
         var now = time.GetUtcNow().UtcDateTime;
         var query = db.Posts.AsNoTracking().Where(p => editor || p.AuthorId == me);
         if (page.Cursor is not null)

@@ -72,7 +72,7 @@ internal static class PostsApi
                 return TypedResults.Problem(statusCode: 403, title: "Only authors see drafts.");
             }
             var me = user.UserId();
-            var editor = PostWriter.IsEditor(user);
+            var editor = user.IsAdmin();
             query = query.Where(p => p.Status == PostStatus.Draft && (editor || p.AuthorId == me));
         }
         else
@@ -106,7 +106,7 @@ internal static class PostsApi
     {
         var now = time.GetUtcNow().UtcDateTime;
         var me = user.UserId();
-        var editor = PostWriter.IsEditor(user);
+        var editor = user.IsAdmin();
         var writer = PostWriter.IsWriter(user);
         var post = await db.Posts.AsNoTracking().Include(p => p.Tags).Include(p => p.Categories)
             .Where(p => p.Slug == slug && ((p.Status == PostStatus.Published && p.PublishedAt <= now) || editor || (writer && p.AuthorId == me)))

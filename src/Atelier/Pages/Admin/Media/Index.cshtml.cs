@@ -113,7 +113,7 @@ internal sealed class IndexModel(AppDb db, MediaUploads uploads, MediaLibrary li
     public async Task<IActionResult> OnPostUploadAsync()
     {
         var ct = HttpContext.RequestAborted;
-        var (item, problem) = await uploads.UploadAsync(Request, User.UserId()!.Value, MediaApi.IsAdmin(User), ct);
+        var (item, problem) = await uploads.UploadAsync(Request, User.UserId()!.Value, User.IsAdmin(), ct);
         if (problem is not null)
         {
             return new PageProblem(problem.Status, problem.Title, problem.Detail);
@@ -207,7 +207,7 @@ internal sealed class IndexModel(AppDb db, MediaUploads uploads, MediaLibrary li
     private async Task AddToAlbumAsync(List<Guid> ids, Guid? albumId, CancellationToken ct)
     {
         var me = User.UserId();
-        var admin = MediaApi.IsAdmin(User);
+        var admin = User.IsAdmin();
         var album = albumId is { } id ? await db.Albums.SingleOrDefaultAsync(a => a.Id == id && (admin || a.OwnerId == me), ct) : null;
         if (album is null)
         {
@@ -260,7 +260,7 @@ internal sealed class IndexModel(AppDb db, MediaUploads uploads, MediaLibrary li
     private static IQueryable<AlbumOption> AlbumsOf(AppDb db, System.Security.Claims.ClaimsPrincipal user)
     {
         var me = user.UserId();
-        var admin = MediaApi.IsAdmin(user);
+        var admin = user.IsAdmin();
         return db.Albums.AsNoTracking().Where(a => admin || a.OwnerId == me).OrderBy(a => a.Title).ThenBy(a => a.Id).Take(500)
             .Select(a => new AlbumOption(a.Id, a.Title));
     }

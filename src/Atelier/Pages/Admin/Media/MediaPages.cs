@@ -47,17 +47,6 @@ internal sealed class MediaBodyLimitsAttribute : Attribute, IAuthorizationFilter
 /// <summary>What the media pages show about items, in words and numbers people read.</summary>
 internal static class MediaText
 {
-    public static string Size(long bytes) => bytes switch
-    {
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => Scaled(bytes / 1024.0, "KB"),
-        < 1024L * 1024 * 1024 => Scaled(bytes / (1024.0 * 1024), "MB"),
-        _ => Scaled(bytes / (1024.0 * 1024 * 1024), "GB"),
-    };
-
-    private static string Scaled(double value, string unit) =>
-        (value < 10 ? value.ToString("0.#", CultureInfo.InvariantCulture) : value.ToString("0", CultureInfo.InvariantCulture)) + " " + unit;
-
     public static string Icon(MediaKind kind) => kind switch
     {
         MediaKind.Image => "🖼",
