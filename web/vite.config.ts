@@ -65,6 +65,13 @@ export default defineConfig({
               return `${style}.css`;
             }
           }
+          // The stylesheet a script entry imports is named after the entry (chat.js → chat.css).
+          for (const name of asset.names) {
+            const entry = name.replace(/\.css$/, '');
+            if (name.endsWith('.css') && Object.hasOwn(scripts, entry)) {
+              return `${entry}.css`;
+            }
+          }
           return 'assets/[name][extname]';
         },
       },
