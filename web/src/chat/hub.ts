@@ -1,14 +1,20 @@
 // The SignalR connection to /hubs/chat: bearer token through accessTokenFactory, automatic reconnects forever with a
 // capped backoff (and the same for the first start), and the server's events wired to the client.
 
-import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr';
+import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { startWithRetry, type ChatClient } from './client.ts';
 import { retryDelay } from './state.ts';
 
 export function connectHub(client: ChatClient, url = '/hubs/chat'): { connection: HubConnection; stop(): Promise<void> } {
   let stopped = false;
   const connection = new HubConnectionBuilder()
-    .withUrl(url, { accessTokenFactory: () => client.api.tokens.get() })
+    // Straight to a WebSocket, without the negotiate round trip: behind a proxy with several instances, negotiate and
+    // connect could land on different instances. Clients without WebSockets use the REST API (docs/chat.md).
+    .withUrl(url, {
+      accessTokenFactory: () => client.api.tokens.get(),
+      skipNegotiation: true,
+      transport: HttpTransportType.WebSockets,
+    })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
     .configureLogging(LogLevel.Warning)
     .build();
