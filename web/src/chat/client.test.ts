@@ -228,6 +228,26 @@ describe('reconnecting', () => {
     // c2 was never opened: nothing to catch up there until it is.
     expect(calls.some((c) => c.path.startsWith('/conversations/c2/messages'))).toBe(false);
   });
+
+  it('reads the open conversation again after a reconnect, so edits and deletions made meanwhile show', async () => {
+    const { client } = fakeServer({
+      'GET /conversations?limit=100': () => ({ status: 200, body: { items: [conversation({ lastSeq: 2 })], nextCursor: null } }),
+      'GET /conversations/c1/messages?limit=50': () => ({
+        status: 200,
+        body: {
+          items: [message(1, { text: 'fixed', editedAt: '2026-11-22T10:00:00Z' }), message(2, { text: '', deleted: true })],
+          hasMore: false,
+        },
+      }),
+    });
+    client.store.setState({
+      conversations: { c1: conversation({ lastSeq: 2 }) },
+      messages: { c1: [{ ...message(1), status: 'sent' }, { ...message(2), status: 'sent' }] },
+      selectedId: 'c1',
+    });
+    await client.resync();
+    expect(client.state.messages.c1?.map((m) => [m.text, m.deleted])).toEqual([['fixed', false], ['', true]]);
+  });
 });
 
 describe('tokens', () => {

@@ -300,6 +300,12 @@ export class ChatClient {
         }
       }),
     );
+    // Edits, deletions and reactions made while away are not replayed: read the open conversation's newest page again.
+    const open = this.state.selectedId;
+    if (open !== null && this.state.messages[open] !== undefined) {
+      const page = await this.api.messages(open, { limit: 50 });
+      this.updateMessages(open, (m) => mergeMessages(m, page.items));
+    }
   }
 
   /** Stored messages that arrived (event, send answer, catch-up) for one conversation. */
