@@ -100,24 +100,7 @@ export function segmentText(text: string, mentionNames: readonly string[] = []):
   return segments;
 }
 
-/** A size for people: "512 B", "1.5 KB", "12 MB". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) {
-    return '';
-  }
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) {
-    return `${bytes} B`;
-  }
-  const shown = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
-  return `${shown} ${units[unit]}`;
-}
+export { formatBytes } from '../format.ts';
 
 /** The local calendar day of a timestamp, as a key ("2026-11-22"). */
 export function dayKey(iso: string): string {
