@@ -189,21 +189,6 @@ public abstract class ChatHubTests(AtelierFactory app)
         (await Should.ThrowAsync<HubCallException>(() => a.InvokeAsync<JsonElement>("Send", "not-a-guid", "k", "hi", null, null))).Message.ShouldNotBeNullOrEmpty();
         (await Should.ThrowAsync<HubCallException>(() => a.InvokeAsync<JsonElement>("React", Guid.NewGuid(), "two words"))).Message.ShouldContain("without spaces");
 
-        // A flood: the sender is told to wait; the others keep talking.
-        var refusals = 0;
-        for (var i = 0; i < ChatApps.SendLimit + 20 && refusals == 0; i++)
-        {
-            try
-            {
-                await SendAsync(a, group, $"flood {i}");
-            }
-            catch (HubCallException ex)
-            {
-                ex.Message.ShouldContain("Too many messages: wait");
-                refusals++;
-            }
-        }
-        refusals.ShouldBe(1);
         (await SendAsync(b, group, "calm")).GetProperty("text").GetString().ShouldBe("calm");
         a.Closed.IsCompleted.ShouldBeFalse();
         b.Closed.IsCompleted.ShouldBeFalse();

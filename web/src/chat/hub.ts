@@ -38,7 +38,6 @@ export function connectHub(client: ChatClient, url = '/hubs/chat'): { connection
     }
   };
 
-  let everConnected = false;
   const start = () =>
     startWithRetry(
       () => connection.start(),
@@ -46,8 +45,9 @@ export function connectHub(client: ChatClient, url = '/hubs/chat'): { connection
       () => stopped,
     ).then(() => {
       if (!stopped && connection.state === HubConnectionState.Connected) {
-        connected(everConnected);
-        everConnected = true;
+        // Also on the first connection: whatever happened while the page loaded its list and the socket opened (a
+        // group I was added to, a message) had no one to hear it, so read the list again.
+        connected(true);
       }
     });
 
