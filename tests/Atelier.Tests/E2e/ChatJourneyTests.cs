@@ -179,13 +179,17 @@ public sealed class ChatJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
 
     /// <summary>
     /// What the browser reports while the network is gone, and nothing else: SignalR logs the dropped connection and each
-    /// failed attempt to negotiate a new one, and each attempt is a request that fails with ERR_INTERNET_DISCONNECTED.
+    /// failed attempt to open a new one, and each attempt is a socket (or request) that fails with ERR_INTERNET_DISCONNECTED.
     /// </summary>
     private bool OfflineNoise(string error) =>
         error is "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"
         || (error.StartsWith($"failed: {app.BaseUrl}/hubs/chat/negotiate?", StringComparison.Ordinal) && error.EndsWith(" net::ERR_INTERNET_DISCONNECTED", StringComparison.Ordinal))
         || error.EndsWith("] Error: Connection disconnected with error 'Error: WebSocket closed with status code: 1006 (network lost).'.", StringComparison.Ordinal)
-        || error.EndsWith("Failed to complete negotiation with the server: TypeError: Failed to fetch", StringComparison.Ordinal);
+        || error.EndsWith("Failed to complete negotiation with the server: TypeError: Failed to fetch", StringComparison.Ordinal)
+        // The chat connects straight to a WebSocket (no negotiate): each attempt is a socket that cannot open.
+        || (error.StartsWith($"WebSocket connection to '{app.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal)}/hubs/chat?access_token=", StringComparison.Ordinal)
+            && error.EndsWith("' failed: Error in connection establishment: net::ERR_INTERNET_DISCONNECTED", StringComparison.Ordinal))
+        || error.Contains("] Error: Failed to start the connection: Error: WebSocket failed to connect.", StringComparison.Ordinal);
 
     /// <summary>A member with a password, written straight to the database (registration has journeys of its own).</summary>
     private async Task MemberAsync(string name, string email, string password)
