@@ -127,7 +127,9 @@ internal sealed class ChatEventsHandler(IHubContext<ChatHub, IChatClient> hub, I
         {
             return;
         }
-        var clients = hub.Clients.Users([.. users.Select(u => u.ToString())]);
+        // By group (one per user, see ChatHub.GroupOf): SignalR finds a group by key, while sending to users walks
+        // every connection of the instance for each event.
+        var clients = hub.Clients.Groups([.. users.Select(ChatHub.GroupOf)]);
         T Body<T>() => reloaded is T message ? message : envelope.Payload!.Value.Deserialize<T>(ChatJson.Options)!;
         switch (envelope.Event)
         {

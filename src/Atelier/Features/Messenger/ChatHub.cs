@@ -19,7 +19,14 @@ internal sealed class ChatHub(ChatService chat, ChatPresenceTracker presence) : 
 
     private string MyName => Context.User!.Identity?.Name ?? "Someone";
 
-    public override Task OnConnectedAsync() => presence.ConnectedAsync(Context.ConnectionId, Me);
+    /// <summary>Each user's connections form a group: events go to groups by name, which SignalR finds by key.</summary>
+    public static string GroupOf(Guid userId) => "u:" + userId.ToString("N");
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(Me));
+        await presence.ConnectedAsync(Context.ConnectionId, Me);
+    }
 
     public override Task OnDisconnectedAsync(Exception? exception) => presence.DisconnectedAsync(Context.ConnectionId, Me);
 
