@@ -1,6 +1,7 @@
 using Atelier.Features.Accounts;
 using Atelier.Features.Admin;
 using Atelier.Features.Media;
+using Atelier.Features.Messenger;
 using Atelier.Features.Publishing;
 using Atelier.Platform;
 using Atelier.Platform.Cli;
@@ -13,6 +14,7 @@ return await AtelierCli.RunAsync(args,
         builder.AddAdmin();
         builder.AddPublishing();
         builder.AddMedia();
+        builder.AddMessenger();
     },
     app =>
     {
@@ -24,6 +26,7 @@ return await AtelierCli.RunAsync(args,
         app.MapAdmin(api);
         app.MapPublishing(api);
         app.MapMedia(api);
+        app.MapMessenger(api);
     });
 
 /// <summary>The entry point, named for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

@@ -20,6 +20,7 @@ public sealed class AtelierOptions
     public ProxyOptions Proxy { get; set; } = new();
     public Storage.StorageOptions Storage { get; set; } = new();
     public Features.Media.MediaOptions Media { get; set; } = new();
+    public Features.Messenger.ChatOptions Chat { get; set; } = new();
 
     public string FullDataPath => Path.GetFullPath(DataPath);
 }

@@ -51,6 +51,10 @@ internal sealed class AtelierOptionsValidator(IConfiguration configuration) : IV
                 errors.Add($"Atelier:Proxy:KnownNetworks has an invalid CIDR network: '{network}'.");
             }
         }
+        if (o.Chat.SendsPer10Seconds < 1)
+        {
+            errors.Add("Atelier:Chat:SendsPer10Seconds must be at least 1.");
+        }
         var key = configuration["Atelier:Auth:SigningKey"];
         if (!string.IsNullOrWhiteSpace(key) && !IsKey(key))
         {

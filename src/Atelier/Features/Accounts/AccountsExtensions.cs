@@ -35,7 +35,7 @@ public static class AccountsExtensions
         // Requests carrying a bearer token are authenticated by it (so limits and logs know the user); others by cookie.
         services.AddAuthentication(SignedIn)
             .AddPolicyScheme(SignedIn, "Bearer token or cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || HubToken(context) is not null
                     ? JwtBearerDefaults.AuthenticationScheme
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
@@ -79,6 +79,13 @@ public static class AccountsExtensions
         return app;
     }
 
+    /// <summary>
+    /// Browsers cannot set headers on a WebSocket, so real-time hubs (<c>/hubs/…</c>) take the bearer token from the
+    /// <c>access_token</c> query parameter; nowhere else does.
+    /// </summary>
+    private static string? HubToken(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query["access_token"].ToString() is { Length: > 0 } token ? token : null;
+
     private sealed class JwtBearerSetup(SigningKeyProvider keys) : IPostConfigureOptions<JwtBearerOptions>
     {
         public void PostConfigure(string? name, JwtBearerOptions options)
@@ -95,6 +102,15 @@ public static class AccountsExtensions
                 RoleClaimType = Principal.RoleType,
                 ClockSkew = TimeSpan.FromSeconds(30),
                 IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
+            };
+            options.Events ??= new JwtBearerEvents();
+            options.Events.OnMessageReceived = context =>
+            {
+                if (string.IsNullOrEmpty(context.Token) && HubToken(context.HttpContext) is { } token)
+                {
+                    context.Token = token;
+                }
+                return Task.CompletedTask;
             };
         }
     }

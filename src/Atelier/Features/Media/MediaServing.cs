@@ -20,11 +20,14 @@ internal static class MediaServing
     {
         var me = user.UserId();
         var admin = user.IsAdmin();
-        // Authorised in the query: a private item is found only for its owner and admins; others get the same 404 as for nothing.
+        // Authorised in the query: a private item is found only for its owner, admins and members of a conversation it was
+        // sent in; others get the same 404 as for nothing.
         var file = await db.MediaFiles.AsNoTracking()
             .Where(f => f.MediaId == id && f.Name == name && f.Role != MediaFile.Companion)
-            .Join(db.Media, f => f.MediaId, m => m.Id, (f, m) => new { f.Sha256, f.Size, f.ContentType, m.Visibility, m.OwnerId })
-            .Where(x => x.Visibility == MediaVisibility.Public || admin || x.OwnerId == me)
+            .Join(db.Media, f => f.MediaId, m => m.Id, (f, m) => new { f.MediaId, f.Sha256, f.Size, f.ContentType, m.Visibility, m.OwnerId })
+            .Where(x => x.Visibility == MediaVisibility.Public || admin || x.OwnerId == me
+                // attached to a message of a conversation the viewer is in
+                || db.ChatAttachments.Any(a => a.MediaId == x.MediaId && db.ChatMembers.Any(cm => cm.ConversationId == a.ConversationId && cm.UserId == me)))
             .SingleOrDefaultAsync(http.RequestAborted);
         if (file is null)
         {

@@ -21,13 +21,16 @@ internal static class AtelierCli
                                     Import an Obsidian vault folder (again: only changes apply).
           seed-demo                 Fill the site with a small sample vault (safe to run twice).
           reindex                   Rebuild the search index from the published content.
+          chat-fixture --users N [--group-size 10] --out FILE
+                                    For load tests (bench/chat.sh): create N users without passwords in
+                                    groups, and write their ids, access tokens and groups to FILE.
           help                      Show this text.
 
         Any configuration key can be given as an option, e.g. --urls http://0.0.0.0:8080
         --Atelier:DataPath /var/lib/atelier --Atelier:Database:Provider Postgres.
         """;
 
-    private static readonly string[] Verbs = ["serve", "migrate", "create-owner", "import-vault", "seed-demo", "reindex", "help"];
+    private static readonly string[] Verbs = ["serve", "migrate", "create-owner", "import-vault", "seed-demo", "reindex", "chat-fixture", "help"];
 
     public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
@@ -102,6 +105,10 @@ internal static class AtelierCli
                     return failedSeed;
                 }
                 return await Features.Publishing.PublishingExtensions.SeedDemoCommandAsync(app.Services, app.Configuration);
+            case "chat-fixture":
+                return await MigrateAsync(app, print: false) is var failedFixture && failedFixture != 0
+                    ? failedFixture
+                    : await Features.Messenger.ChatFixture.RunAsync(app.Services, app.Configuration);
             case "reindex":
                 return await MigrateAsync(app, print: false) is var failedReindex && failedReindex != 0 ? failedReindex : await Features.Publishing.SearchApi.ReindexCommandAsync(app.Services);
             default:

@@ -26,6 +26,13 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     internal DbSet<Features.Media.MediaFile> MediaFiles => Set<Features.Media.MediaFile>();
     internal DbSet<Features.Media.Album> Albums => Set<Features.Media.Album>();
     internal DbSet<Features.Media.AlbumItem> AlbumItems => Set<Features.Media.AlbumItem>();
+    internal DbSet<Features.Messenger.Conversation> Conversations => Set<Features.Messenger.Conversation>();
+    internal DbSet<Features.Messenger.ChatMember> ChatMembers => Set<Features.Messenger.ChatMember>();
+    internal DbSet<Features.Messenger.ChatMessage> ChatMessages => Set<Features.Messenger.ChatMessage>();
+    internal DbSet<Features.Messenger.ChatAttachment> ChatAttachments => Set<Features.Messenger.ChatAttachment>();
+    internal DbSet<Features.Messenger.ChatReaction> ChatReactions => Set<Features.Messenger.ChatReaction>();
+    internal DbSet<Features.Messenger.ChatConnection> ChatConnections => Set<Features.Messenger.ChatConnection>();
+    internal DbSet<Features.Messenger.ChatPresence> ChatPresence => Set<Features.Messenger.ChatPresence>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDb).Assembly);
