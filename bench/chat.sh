@@ -12,10 +12,13 @@
 #   CHAT_CONNECTIONS ("1000 2500 5000")  N of each server run (multiples of 10); the fixture has as many users as the largest
 #   CHAT_RATES ("100 250 500")           M, messages/s in total, each measured for DURATION seconds on the same connections
 #   DURATION (15)                        seconds of sending per row
-#   CHAT_WARMUP (5)                      seconds at the first rate after connecting, not reported (JIT, pools)
+#   CHAT_WARMUP (10)                     seconds at the first rate after connecting, not reported (JIT, pools)
 #   CHAT_DRAIN (5)                       seconds at most to wait for a row's last deliveries after sending stops
 #   CHAT_WORKERS (2)                     Node processes of the load client (connections are split between them)
 #   CHAT_RAMP (200)                      new connections per second in total
+#   CHAT_QUIET_WAIT (180)                seconds at most to wait before each row until processes other than ours (server,
+#                                        PostgreSQL, client) use under 0.25 of a core; what they used during a row is
+#                                        in its CPU table ("everything else"), and a row where it was over 0.25 is marked
 #   CHAT_SEND_LIMIT                      Atelier:Chat:SendsPer10Seconds for the server; unset: the default (30), which
 #                                        the send pattern stays under (every user sends M/N messages/s, at most 0.5)
 #   BENCH_OUT, BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh)
@@ -28,7 +31,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 CHAT_CONNECTIONS="${CHAT_CONNECTIONS:-1000 2500 5000}"
 CHAT_RATES="${CHAT_RATES:-100 250 500}"
-CHAT_WARMUP="${CHAT_WARMUP:-5}"
+CHAT_WARMUP="${CHAT_WARMUP:-10}"
+CHAT_QUIET_WAIT="${CHAT_QUIET_WAIT:-180}"
 CHAT_DRAIN="${CHAT_DRAIN:-5}"
 CHAT_WORKERS="${CHAT_WORKERS:-$(nproc)}"
 CHAT_RAMP="${CHAT_RAMP:-200}"
@@ -94,12 +98,12 @@ for n in $CHAT_CONNECTIONS; do
     sleep 2 # the server's start-up work (jobs, caches) out of the "before" memory
     result="$OUT/chat-$n.json"; BENCH_SCRATCH+=("$result")
     # The client's own deadline is computed from the plan; `timeout` is the backstop.
-    budget=$(( n / CHAT_RAMP + 60 + CHAT_WARMUP + CHAT_DRAIN + $(wc -w <<<"$CHAT_RATES") * (DURATION + CHAT_DRAIN + 10) + 60 ))
+    budget=$(( n / CHAT_RAMP + 60 + CHAT_WARMUP + CHAT_DRAIN + $(wc -w <<<"$CHAT_RATES") * (DURATION + CHAT_DRAIN + 10 + CHAT_QUIET_WAIT) + 60 ))
     log "N=$n: connections and rates $CHAT_RATES (at most ${budget} s)"
     timeout -k 10 "$((budget * 2))" node "$CHAT_DIR/load.mjs" --url "http://127.0.0.1:$port" --fixture "$OUT/chat-fixture.json" \
         --connections "$n" --rates "${CHAT_RATES// /,}" --duration "$DURATION" --warmup "$CHAT_WARMUP" --drain "$CHAT_DRAIN" \
         --workers "$CHAT_WORKERS" --ramp "$CHAT_RAMP" --server-pid "$ATELIER_PID" --pg-pid "$PG_PID" \
-        --clk-tck "$(getconf CLK_TCK)" --deadline "$budget" --out "$result" 2> >(tee "$OUT/chat-$n.log" >&2) \
+        --quiet-wait "$CHAT_QUIET_WAIT" --clk-tck "$(getconf CLK_TCK)" --deadline "$budget" --out "$result" 2> >(tee "$OUT/chat-$n.log" >&2) \
         || die "the load client failed for N=$n (its log: $OUT/chat-$n.log; BENCH_KEEP=1 keeps it)"
     kill -0 "$ATELIER_PID" 2>/dev/null || die "Atelier exited during the N=$n run; see $OUT/atelier-$port.log"
     if grep -qiE 'fail|exception' "$OUT/atelier-$port.log"; then
@@ -144,6 +148,7 @@ for r in runs:
         connected = f"{c['ok']}" + (f" ({c['failed']} failed)" if c["failed"] else "")
         rate = f"{p['rate']}" + ("" if abs(p["achievedRate"] - p["rate"]) <= 0.02 * p["rate"] else f" (sent {p['achievedRate']:g}/s)")
         mark = "**yes**" if p["meetsTarget"] else "no"
+        if p["cpu"]["othersCores"] > 0.25: mark += f" (noisy: other processes used {p['cpu']['othersCores']:g} cores)"
         print(f"| {r['connections']} | {rate} | {connected} | {p['deliveries']} / {p['attempted'] * r['groupSize']} | {fmt(l['p50'])} ms | {fmt(l['p95'])} ms"
               f" | {fmt(l['p99'])} ms | {fmt(l['max'])} ms | {', '.join(errs) or 0} | {cpu} | {fmt(p['serverRssPeakMb'])} | {fmt(r.get('kbPerConnection'))} | {mark} |")
 print()
@@ -154,9 +159,8 @@ print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in runs:
     for p in r["phases"]:
         u = p["cpu"]; a = p["ack"]; d = p["clientLoopDelayMs"]
-        other = max(0, u["machineCores"] - (u["serverCores"] or 0) - (u["pgCores"] or 0) - (u["clientCores"] or 0))
         print(f"| {r['connections']} | {p['rate']} | {fmt(u['serverCores'])} | {fmt(u['pgCores'])} | {fmt(u['clientCores'])} ({fmt(u['busiestWorkerCores'])})"
-              f" | {other:.2f} | {fmt(u['machineCores'])} | {fmt(a['p50'])} / {fmt(a['p99'])} ms | {fmt(d['p99'])} / {fmt(d['max'])} ms |")
+              f" | {u['othersCores']:.2f} | {fmt(u['machineCores'])} | {fmt(a['p50'])} / {fmt(a['p99'])} ms | {fmt(d['p99'])} / {fmt(d['max'])} ms |")
 print()
 print("Connecting (all N at the ramp rate) and memory:")
 print()

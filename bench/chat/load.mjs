@@ -40,6 +40,8 @@ const { values: opts } = parseArgs({
         "send-timeout": { type: "string", default: "10" },
         "connect-timeout": { type: "string", default: "30" },
         deadline: { type: "string" },
+        "quiet-wait": { type: "string", default: "0" },
+        "quiet-cores": { type: "string", default: "0.25" },
         out: { type: "string" },
         worker: { type: "boolean", default: false },
     },
@@ -278,7 +280,8 @@ async function runPrimary() {
     if (n % groupSize !== 0) { log(`--connections must be a multiple of the group size (${groupSize})`); process.exit(64); }
 
     // Hard deadline: ramp + phases + drains + stopping, with room to spare, unless given.
-    const planned = n / ramp + connectTimeout + (warmup > 0 ? warmup + drain : 0) + rates.length * (duration + drain + 5) + 30;
+    const quietWait = Number(opts["quiet-wait"]), quietCores = Number(opts["quiet-cores"]);
+    const planned = n / ramp + connectTimeout + (warmup > 0 ? warmup + drain : 0) + rates.length * (duration + drain + 5 + quietWait) + 30;
     const deadline = Number(opts.deadline ?? Math.ceil(planned * 1.5 + 30));
     const workers = [];
     const killAll = () => { for (const w of workers) try { w.kill("SIGKILL"); } catch { /* gone */ } };
@@ -386,10 +389,25 @@ async function runPrimary() {
         result.kbPerConnection = Math.round(((result.serverRssConnectedMb - result.serverRssBeforeMb) * 1024) / result.connect.ok * 10) / 10;
     }
 
+    // The machine is shared: before a measured phase, wait (up to --quiet-wait seconds) until the processes that are
+    // not ours (server, PostgreSQL, this client) use less than --quiet-cores, and record what they used during it.
+    const othersCores = (u) => Math.max(0, u.machineCores - (u.serverCores ?? 0) - (u.pgCores ?? 0) - (u.clientCores ?? 0));
+    const waitForQuiet = async () => {
+        const until = now() + quietWait * 1000;
+        let busy;
+        do {
+            const a = snapshot(); await sleep(2000); busy = othersCores(cpuBetween(a, snapshot()));
+            if (busy < quietCores) return { waitedS: Math.round((now() - until) / 1000 + quietWait), othersBefore: Math.round(busy * 100) / 100 };
+            log(`other processes use ${busy.toFixed(2)} cores; waiting for a quiet machine`);
+        } while (now() < until);
+        return { waitedS: quietWait, othersBefore: Math.round(busy * 100) / 100 };
+    };
+
     const phases = [...(warmup > 0 ? [{ name: "warmup", rate: rates[0], duration: warmup }] : []),
         ...rates.map((rate) => ({ name: `rate-${rate}`, rate, duration }))];
     for (const ph of phases) {
         log(`${ph.name}: ${ph.rate} messages/s for ${ph.duration} s`);
+        const quiet = ph.name !== "warmup" && quietWait > 0 ? await waitForQuiet() : null;
         let peakRss = 0;
         const sampler = setInterval(() => { const r = serverPid ? rssMb(serverPid) : null; if (r && r > peakRss) peakRss = r; }, 250);
         const s0 = snapshot();
@@ -410,8 +428,9 @@ async function runPrimary() {
             latency: latency.summary(), ack: ack.summary(), cpu: cpuBetween(s0, s1),
             clientLoopDelayMs: { p99: Math.round(Math.max(...res.map((r) => r.loop.p99)) * 10) / 10, max: Math.round(Math.max(...res.map((r) => r.loop.max)) * 10) / 10 },
             serverRssPeakMb: serverPid ? Math.round(peakRss) : null, serverRssEndMb: serverPid ? Math.round(rssMb(serverPid)) : null,
-            errors,
+            errors, quiet,
         };
+        phase.cpu.othersCores = Math.round(othersCores(phase.cpu) * 100) / 100;
         phase.achievedRate = Math.round(phase.attempted / phase.sendSeconds * 10) / 10;
         phase.errorCount = phase.sendErrors + phase.timeouts + phase.dropped + phase.skipped;
         phase.meetsTarget = result.connect.failed === 0 && result.connect.ok === n && phase.errorCount === 0
@@ -421,7 +440,7 @@ async function runPrimary() {
         log(`${ph.name}: sent ${phase.attempted} (${phase.achievedRate}/s), acked ${phase.acked}, delivered ${phase.deliveries}/${phase.expected}, ` +
             `p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} max ${l.max} ms, errors ${phase.errorCount}, server ${phase.cpu.serverCores} cores, ` +
             `postgres ${phase.cpu.pgCores}, client ${phase.cpu.clientCores} (busiest worker ${phase.cpu.busiestWorkerCores}, ` +
-            `event-loop delay p99 ${phase.clientLoopDelayMs.p99} ms), machine ${phase.cpu.machineCores}`);
+            `event-loop delay p99 ${phase.clientLoopDelayMs.p99} ms), others ${phase.cpu.othersCores}, machine ${phase.cpu.machineCores}`);
         for (const [k, v] of errors) log(`  ${v} × ${k}`);
         if (ph.name !== "warmup") result.phases.push(phase);
     }
