@@ -21,6 +21,7 @@
 #                                        in its CPU table ("everything else"), and a row where it was over 0.25 is marked
 #   CHAT_SEND_LIMIT                      Atelier:Chat:SendsPer10Seconds for the server; unset: the default (30), which
 #                                        the send pattern stays under (every user sends M/N messages/s, at most 0.5)
+#   CHAT_PG_STATS=1                      load pg_stat_statements and print what PostgreSQL ran per message sent
 #   BENCH_OUT, BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh)
 #
 # Every N gets a freshly started server (the same database; fixture made once), so "RSS before" is an idle server.
@@ -64,6 +65,7 @@ publish_atelier
 # ---------------------------------------------------------------------------------------------------------------
 # PostgreSQL, configuration shared by the fixture and the server, and the fixture (users, tokens, groups of 10).
 # ---------------------------------------------------------------------------------------------------------------
+[[ "${CHAT_PG_STATS:-0}" == 1 ]] && PG_OPTIONS="${PG_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements"
 start_postgres
 rm -rf "$OUT/data"; BENCH_SCRATCH+=("$OUT/data" "$OUT/chat-fixture.json")
 export Atelier__Database__Provider=Postgres
@@ -85,6 +87,10 @@ assert len(f["conversations"]) >= n // 10 and all(len(c["memberIds"]) == 10 for 
 EOF
 psql_exec atelier_chat "VACUUM ANALYZE" >/dev/null
 PG_PID="$(head -n 1 "$OUT/pg/data/postmaster.pid")"
+if [[ "${CHAT_PG_STATS:-0}" == 1 ]]; then
+    psql_exec atelier_chat "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+    psql_exec atelier_chat "SELECT pg_stat_statements_reset()" >/dev/null
+fi
 
 quiet_check
 
@@ -98,7 +104,7 @@ for n in $CHAT_CONNECTIONS; do
     sleep 2 # the server's start-up work (jobs, caches) out of the "before" memory
     result="$OUT/chat-$n.json"; BENCH_SCRATCH+=("$result")
     # The client's own deadline is computed from the plan; `timeout` is the backstop.
-    budget=$(( n / CHAT_RAMP + 60 + CHAT_WARMUP + CHAT_DRAIN + $(wc -w <<<"$CHAT_RATES") * (DURATION + CHAT_DRAIN + 10 + CHAT_QUIET_WAIT) + 60 ))
+    budget=$(( n / CHAT_RAMP + 60 + 120 + CHAT_WARMUP + CHAT_DRAIN + $(wc -w <<<"$CHAT_RATES") * (DURATION + CHAT_DRAIN + 10 + CHAT_QUIET_WAIT) + 60 ))
     log "N=$n: connections and rates $CHAT_RATES (at most ${budget} s)"
     timeout -k 10 "$((budget * 2))" node "$CHAT_DIR/load.mjs" --url "http://127.0.0.1:$port" --fixture "$OUT/chat-fixture.json" \
         --connections "$n" --rates "${CHAT_RATES// /,}" --duration "$DURATION" --warmup "$CHAT_WARMUP" --drain "$CHAT_DRAIN" \
@@ -106,13 +112,34 @@ for n in $CHAT_CONNECTIONS; do
         --quiet-wait "$CHAT_QUIET_WAIT" --clk-tck "$(getconf CLK_TCK)" --deadline "$budget" --out "$result" 2> >(tee "$OUT/chat-$n.log" >&2) \
         || die "the load client failed for N=$n (its log: $OUT/chat-$n.log; BENCH_KEEP=1 keeps it)"
     kill -0 "$ATELIER_PID" 2>/dev/null || die "Atelier exited during the N=$n run; see $OUT/atelier-$port.log"
-    if grep -qiE 'fail|exception' "$OUT/atelier-$port.log"; then
-        log "the server logged errors during N=$n (first lines below; all in $OUT/atelier-$port.log)"
-        grep -iE -m 5 'fail|exception' "$OUT/atelier-$port.log" >&2 || true
+    # The server logs JSON lines at Warning and above: counted by message (the exceptions are in the log itself).
+    if [[ -s "$OUT/atelier-$port.log" ]]; then
+        log "the server logged during N=$n (in $OUT/atelier-$port.log; BENCH_KEEP=1 keeps it):"
+        python3 - "$OUT/atelier-$port.log" <<'EOF' >&2
+import collections, json, sys
+seen = collections.Counter()
+for line in open(sys.argv[1], errors="replace"):
+    try:
+        e = json.loads(line); key = f"{e.get('LogLevel')}: {e.get('Message', '')[:160]}"
+        if e.get("Exception"): key += f" ({e['Exception'].splitlines()[0][:160]})"
+    except ValueError:
+        key = line.strip()[:200]
+    seen[key] += 1
+for key, count in seen.most_common(8): print(f"    {count} × {key}")
+EOF
     fi
     stop_process "$ATELIER_PID" atelier
     RESULTS+=("$result")
 done
+
+if [[ "${CHAT_PG_STATS:-0}" == 1 ]]; then
+    # Everything since the fixture: connecting, warm-ups, rows, disconnecting; per message sent (warm-ups included).
+    sent="$(python3 -c 'import json,sys; print(sum(r.get("warmupSent", 0) + sum(p["attempted"] for p in r["phases"]) for r in map(lambda f: json.load(open(f)), sys.argv[1:])))' "${RESULTS[@]}")"
+    psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d atelier_chat -P pager=off -c "
+        SELECT calls, round((calls::numeric / $sent), 2) AS per_message, round(total_exec_time::numeric / calls, 3) AS ms_each,
+               round(total_exec_time::numeric) AS ms_total, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20" >"$OUT/pg-statements.txt"
+fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # Results.
@@ -144,6 +171,7 @@ for r in runs:
         if p["dropped"]: errs.append(f"{p['dropped']} dropped")
         if p["skipped"]: errs.append(f"{p['skipped']} not sent (sender offline)")
         if p["extra"]: errs.append(f"{p['extra']} extra deliveries")
+        if p.get("late"): errs.append(f"{p['late']} deliveries of timed-out sends")
         cpu = "–" if p["cpu"]["serverCores"] is None else f"{p['cpu']['serverCores'] / ncpu * 100:.0f} %"
         connected = f"{c['ok']}" + (f" ({c['failed']} failed)" if c["failed"] else "")
         rate = f"{p['rate']}" + ("" if abs(p["achievedRate"] - p["rate"]) <= 0.02 * p["rate"] else f" (sent {p['achievedRate']:g}/s)")
@@ -162,14 +190,15 @@ for r in runs:
         print(f"| {r['connections']} | {p['rate']} | {fmt(u['serverCores'])} | {fmt(u['pgCores'])} | {fmt(u['clientCores'])} ({fmt(u['busiestWorkerCores'])})"
               f" | {u['othersCores']:.2f} | {fmt(u['machineCores'])} | {fmt(a['p50'])} / {fmt(a['p99'])} ms | {fmt(d['p99'])} / {fmt(d['max'])} ms |")
 print()
-print("Connecting (all N at the ramp rate) and memory:")
+print("Connecting (all N at the ramp rate; the server's work per connection, presence included, until it is idle again) and memory:")
 print()
-print("| N | connected | failed | seconds | server RSS before (MB) | after connecting (MB) | KB per connection | server cores while connecting |")
-print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+print("| N | connected | failed | seconds to connect | server busy until (s after the last) | server CPU per connection | server RSS before (MB) | after connecting (MB) | KB per connection |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in runs:
     c = r["connect"]
-    print(f"| {r['connections']} | {c['ok']} | {c['failed']} | {c['seconds']:.1f} | {fmt(round(r['serverRssBeforeMb'] or 0))} | {fmt(round(r['serverRssConnectedMb'] or 0))}"
-          f" | {fmt(r.get('kbPerConnection'))} | {fmt(c['cpu']['serverCores'])} |")
+    per = "–" if not c.get("serverCpuSeconds") or not c["ok"] else f"{c['serverCpuSeconds'] * 1000 / c['ok']:.1f} ms"
+    print(f"| {r['connections']} | {c['ok']} | {c['failed']} | {c['seconds']:.1f} | {fmt(c.get('settleSeconds'))} | {per} | {fmt(round(r['serverRssBeforeMb'] or 0))}"
+          f" | {fmt(round(r['serverRssConnectedMb'] or 0))} | {fmt(r.get('kbPerConnection'))} |")
 errors = {}
 for r in runs:
     for k, v in r["connect"]["errors"]: errors[f"N={r['connections']} connect: {k}"] = v
@@ -181,6 +210,14 @@ if errors:
     print()
     for k, v in errors.items(): print(f"- {v} × {k}")
 EOF
+    if [[ -s "$OUT/pg-statements.txt" ]]; then
+        echo
+        echo "PostgreSQL statements by total time over the whole script (connecting $CHAT_CONNECTIONS users, then $sent messages, warm-ups included; per_message = calls / messages):"
+        echo
+        echo '```'
+        cat "$OUT/pg-statements.txt"
+        echo '```'
+    fi
 } >"$OUT/results.md"
 
 cat "$OUT/results.md"

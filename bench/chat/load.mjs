@@ -41,6 +41,7 @@ const { values: opts } = parseArgs({
         "connect-timeout": { type: "string", default: "30" },
         deadline: { type: "string" },
         "quiet-wait": { type: "string", default: "0" },
+        settle: { type: "string", default: "120" },
         "quiet-cores": { type: "string", default: "0.25" },
         out: { type: "string" },
         worker: { type: "boolean", default: false },
@@ -51,9 +52,9 @@ const now = () => performance.timeOrigin + performance.now();
 const log = (msg) => process.stderr.write(`[chat-load${opts.worker ? ` w${process.env.CHAT_WORKER_INDEX}` : ""}] ${msg}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// Latency histogram: 0.1 ms buckets up to 10 s, then one overflow bucket; max kept exactly.
+// Latency histogram: 0.1 ms buckets up to 60 s, then one overflow bucket; max kept exactly.
 const BUCKET_MS = 0.1;
-const BUCKETS = 100_000;
+const BUCKETS = 600_000;
 class Histogram {
     constructor() { this.counts = new Uint32Array(BUCKETS + 1); this.n = 0; this.max = 0; this.sum = 0; }
     record(ms) {
@@ -233,11 +234,11 @@ async function runWorker() {
         const drainUntil = now() + drain * 1000;
         const missing = () => p.entries.reduce((s, id) => { const e = pending.get(id); return s + Math.max(0, e.expected - e.received); }, 0);
         while (now() < drainUntil && missing() > 0) await sleep(50);
-        let expected = 0, deliveries = 0, extra = 0, short = 0;
+        let expected = 0, deliveries = 0, extra = 0, late = 0, short = 0;
         for (const id of p.entries) {
             const e = pending.get(id);
             pending.delete(id);
-            if (!e.acked) { deliveries += e.received; extra += e.received; continue; } // delivered but not acknowledged
+            if (!e.acked) { deliveries += e.received; late += e.received; continue; } // stored, but answered after the send timeout
             expected += e.expected;
             deliveries += e.received;
             if (e.received < e.expected) short++;
@@ -246,7 +247,7 @@ async function runWorker() {
         phase = null;
         process.send({
             type: "phaseResult", name, sendSeconds, attempted: p.attempted, acked: p.acked, sendErrors: p.sendErrors,
-            timeouts: p.timeouts, skipped: p.skipped, expected, deliveries, extra, messagesShort: short,
+            timeouts: p.timeouts, skipped: p.skipped, expected, deliveries, extra, late, messagesShort: short,
             dropped: dropped - droppedBefore, stray: stray - strayBefore, connectedNow: clients.filter((c) => c.up).length,
             latency: p.latency.toJSON(), ack: p.ack.toJSON(), loop, errors: [...errors],
         });
@@ -281,7 +282,7 @@ async function runPrimary() {
 
     // Hard deadline: ramp + phases + drains + stopping, with room to spare, unless given.
     const quietWait = Number(opts["quiet-wait"]), quietCores = Number(opts["quiet-cores"]);
-    const planned = n / ramp + connectTimeout + (warmup > 0 ? warmup + drain : 0) + rates.length * (duration + drain + 5 + quietWait) + 30;
+    const planned = n / ramp + connectTimeout + Number(opts.settle) + (warmup > 0 ? warmup + drain : 0) + rates.length * (duration + drain + 5 + quietWait) + 30;
     const deadline = Number(opts.deadline ?? Math.ceil(planned * 1.5 + 30));
     const workers = [];
     const killAll = () => { for (const w of workers) try { w.kill("SIGKILL"); } catch { /* gone */ } };
@@ -383,7 +384,19 @@ async function runPrimary() {
         errors: Object.entries(connected.flatMap((m) => m.errors).reduce((acc, [k, v]) => ({ ...acc, [k]: (acc[k] ?? 0) + v }), {})),
     };
     log(`connected ${result.connect.ok}/${n} (${result.connect.failed} failed) in ${result.connect.seconds.toFixed(1)} s`);
-    await sleep(3000); // let the server settle (presence events, GC) before reading its memory
+    // A connection is up for the client once the handshake is answered; the server then runs OnConnectedAsync (presence:
+    // a row per connection, contacts told), and the connection's first calls wait behind it. Wait until the server is
+    // idle again (under 0.1 of a core for 2 s, --settle seconds at most) before measuring memory and sending.
+    const settleStart = now();
+    while (serverPid && now() - settleStart < Number(opts.settle) * 1000) {
+        const a = snapshot(); await sleep(2000);
+        if ((cpuBetween(a, snapshot()).serverCores ?? 0) < 0.1) break;
+    }
+    result.connect.settleSeconds = Math.round((now() - settleStart) / 100) / 10;
+    const c2 = snapshot();
+    result.connect.cpuUntilSettled = cpuBetween(c0, c2);
+    result.connect.serverCpuSeconds = serverPid ? Math.round((c2.server - c0.server) / clkTck * 10) / 10 : null;
+    log(`the server was idle again ${result.connect.settleSeconds} s after the last connection`);
     result.serverRssConnectedMb = serverPid ? rssMb(serverPid) : null;
     if (serverPid && result.connect.ok > 0) {
         result.kbPerConnection = Math.round(((result.serverRssConnectedMb - result.serverRssBeforeMb) * 1024) / result.connect.ok * 10) / 10;
@@ -423,7 +436,7 @@ async function runPrimary() {
         const phase = {
             name: ph.name, rate: ph.rate, duration: ph.duration, sendSeconds: Math.max(...res.map((r) => r.sendSeconds)),
             attempted: sum("attempted"), acked: sum("acked"), sendErrors: sum("sendErrors"), timeouts: sum("timeouts"),
-            skipped: sum("skipped"), expected: sum("expected"), deliveries: sum("deliveries"), extra: sum("extra"),
+            skipped: sum("skipped"), expected: sum("expected"), deliveries: sum("deliveries"), extra: sum("extra"), late: sum("late"),
             messagesShort: sum("messagesShort"), dropped: sum("dropped"), stray: sum("stray"), connectedAtEnd: sum("connectedNow"),
             latency: latency.summary(), ack: ack.summary(), cpu: cpuBetween(s0, s1),
             clientLoopDelayMs: { p99: Math.round(Math.max(...res.map((r) => r.loop.p99)) * 10) / 10, max: Math.round(Math.max(...res.map((r) => r.loop.max)) * 10) / 10 },
@@ -442,7 +455,7 @@ async function runPrimary() {
             `postgres ${phase.cpu.pgCores}, client ${phase.cpu.clientCores} (busiest worker ${phase.cpu.busiestWorkerCores}, ` +
             `event-loop delay p99 ${phase.clientLoopDelayMs.p99} ms), others ${phase.cpu.othersCores}, machine ${phase.cpu.machineCores}`);
         for (const [k, v] of errors) log(`  ${v} × ${k}`);
-        if (ph.name !== "warmup") result.phases.push(phase);
+        if (ph.name !== "warmup") result.phases.push(phase); else result.warmupSent = phase.attempted;
     }
 
     stopped = true;
