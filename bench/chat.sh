@@ -10,14 +10,15 @@
 #
 # Knobs:
 #   CHAT_CONNECTIONS ("1000 2500 5000")  N of each server run (multiples of 10); the fixture has as many users as the largest
-#   CHAT_RATES ("100 250 500")           M, messages/s in total, each measured for DURATION seconds on the same connections
+#   CHAT_RATES ("100 200 300 500")       M, messages/s in total, each measured for DURATION seconds on the same connections
 #   DURATION (15)                        seconds of sending per row
 #   CHAT_WARMUP (10)                     seconds at the first rate after connecting, not reported (JIT, pools)
 #   CHAT_DRAIN (5)                       seconds at most to wait for a row's last deliveries after sending stops
 #   CHAT_WORKERS (2)                     Node processes of the load client (connections are split between them)
 #   CHAT_RAMP (200)                      new connections per second in total
 #   CHAT_QUIET_WAIT (180)                seconds at most to wait before each row until processes other than ours (server,
-#                                        PostgreSQL, client) use under 0.25 of a core; what they used during a row is
+#                                        PostgreSQL, client) use under 0.25 of a core and the server is idle (the last
+#                                        row's queue done); what other processes used during a row is
 #                                        in its CPU table ("everything else"), and a row where it was over 0.25 is marked
 #   CHAT_SEND_LIMIT                      Atelier:Chat:SendsPer10Seconds for the server; unset: the default (30), which
 #                                        the send pattern stays under (every user sends M/N messages/s, at most 0.5)
@@ -31,7 +32,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 CHAT_CONNECTIONS="${CHAT_CONNECTIONS:-1000 2500 5000}"
-CHAT_RATES="${CHAT_RATES:-100 250 500}"
+CHAT_RATES="${CHAT_RATES:-100 200 300 500}"
 CHAT_WARMUP="${CHAT_WARMUP:-10}"
 CHAT_QUIET_WAIT="${CHAT_QUIET_WAIT:-180}"
 CHAT_DRAIN="${CHAT_DRAIN:-5}"
