@@ -113,9 +113,10 @@ for n in $CHAT_CONNECTIONS; do
         --quiet-wait "$CHAT_QUIET_WAIT" --clk-tck "$(getconf CLK_TCK)" --deadline "$budget" --out "$result" 2> >(tee "$OUT/chat-$n.log" >&2) \
         || die "the load client failed for N=$n (its log: $OUT/chat-$n.log; BENCH_KEEP=1 keeps it)"
     kill -0 "$ATELIER_PID" 2>/dev/null || die "Atelier exited during the N=$n run; see $OUT/atelier-$port.log"
+    stop_process "$ATELIER_PID" atelier
     # The server logs JSON lines at Warning and above: counted by message (the exceptions are in the log itself).
     if [[ -s "$OUT/atelier-$port.log" ]]; then
-        log "the server logged during N=$n (in $OUT/atelier-$port.log; BENCH_KEEP=1 keeps it):"
+        log "the server logged during N=$n, shutdown included (in $OUT/atelier-$port.log; BENCH_KEEP=1 keeps it):"
         python3 - "$OUT/atelier-$port.log" <<'EOF' >&2
 import collections, json, sys
 seen = collections.Counter()
@@ -129,7 +130,6 @@ for line in open(sys.argv[1], errors="replace"):
 for key, count in seen.most_common(8): print(f"    {count} × {key}")
 EOF
     fi
-    stop_process "$ATELIER_PID" atelier
     RESULTS+=("$result")
 done
 

@@ -2,15 +2,18 @@
 //
 // node load.mjs --url http://127.0.0.1:PORT --fixture fixture.json --connections N --rates 100,250,500
 //               [--duration 15] [--warmup 5] [--drain 5] [--workers 2] [--ramp 200] [--group-size 10]
-//               [--server-pid PID] [--pg-pid PID] [--out results.json] [--deadline SECONDS]
+//               [--server-pid PID] [--pg-pid PID] [--clk-tck 100] [--out results.json] [--deadline SECONDS]
+//               [--send-timeout 10] [--connect-timeout 30] [--settle 120] [--quiet-wait 0] [--quiet-cores 0.25]
 //
 // The primary process forks --workers processes and gives each whole conversations (groups of 10 users from the
 // fixture), so the sender of a message and all its receivers live in the same process: every receiver's latency is
 // `receiveTime - sendTime` on one clock (performance.timeOrigin + performance.now()), and deliveries are counted per
 // message. The workers open one WebSocket connection per user, ramping at --ramp connections/s in total; once all are
-// up, each load phase sends --rates[i] messages/s in total (each worker its share, from its users in a shuffled
+// up and the server has finished accepting them (idle again, --settle seconds at most), each load phase sends
+// --rates[i] messages/s in total (each worker its share, from its users in a shuffled
 // cycle, so every user sends M/N messages/s) for --duration seconds, then waits --drain seconds for the last
-// deliveries. A warm-up phase at the first rate comes first and is not reported.
+// deliveries. A warm-up phase at the first rate comes first and is not reported. With --quiet-wait, each measured
+// phase first waits until the server is idle and other processes use under --quiet-cores.
 //
 // The primary samples /proc for the server (--server-pid: CPU ticks, VmRSS), PostgreSQL (--pg-pid, the postmaster:
 // its own ticks and those of its children, the backends) and the client itself (primary + workers), and writes the
