@@ -21,6 +21,7 @@ const scripts: Record<string, string> = {
   editor: 'src/editor.ts', // the admin post editor: live preview, image paste/drop/upload
   players: 'src/players/index.ts', // <atelier-audio/video/model/gallery>; site.js imports it only where one is on the page
   media: 'src/media/uploader.ts', // the admin media library's uploader (drop, paste, pick; progress, cancel)
+  chat: 'src/chat/main.tsx', // the messenger (React), mounted on #chat-root by the /chat page; also emits chat.css
 };
 
 /** Stylesheet-only entries: output name → source. */
@@ -64,13 +65,20 @@ export default defineConfig({
               return `${style}.css`;
             }
           }
+          // The stylesheet a script entry imports is named after the entry (chat.js → chat.css).
+          for (const name of asset.names) {
+            const entry = name.replace(/\.css$/, '');
+            if (name.endsWith('.css') && Object.hasOwn(scripts, entry)) {
+              return `${entry}.css`;
+            }
+          }
           return 'assets/[name][extname]';
         },
       },
     },
   },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     environment: 'node',
   },
 });

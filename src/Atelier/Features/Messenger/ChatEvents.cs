@@ -61,7 +61,7 @@ internal sealed class ChatEvents(IClusterBus bus)
         var body = JsonSerializer.SerializeToElement(payload, payload.GetType(), ChatJson.Options);
         var envelope = new ChatEnvelope(name, to.Users, to.Conversation, to.ContactsOf, body, null);
         var json = JsonSerializer.Serialize(envelope, ChatJson.Options);
-        if (json.Length > MaxInlineBytes && messageId is not null)
+        if (System.Text.Encoding.UTF8.GetByteCount(json) > MaxInlineBytes && messageId is not null)
         {
             json = JsonSerializer.Serialize(envelope with { Payload = null, MessageId = messageId }, ChatJson.Options);
         }
