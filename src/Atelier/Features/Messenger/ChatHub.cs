@@ -55,9 +55,3 @@ internal sealed class ChatHub(ChatService chat, ChatPresenceTracker presence) : 
         }
     }
 }
-
-/// <summary>SignalR's user id is our user id (the token's <c>sub</c>), so events reach every device of a user.</summary>
-internal sealed class ChatUserIdProvider : IUserIdProvider
-{
-    public string? GetUserId(HubConnectionContext connection) => connection.User.UserId()?.ToString();
-}

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
 using Atelier.Platform.Cluster;
 
 namespace Atelier.Features.Messenger;
@@ -14,7 +13,6 @@ public static class MessengerExtensions
             o.MaximumReceiveMessageSize = 64 * 1024;
             o.EnableDetailedErrors = false;
         });
-        services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         services.AddSingleton<ChatEvents>();
         services.AddSingleton<IClusterHandler, ChatEventsHandler>();
         services.AddSingleton<ChatSendLimiter>();
