@@ -336,6 +336,27 @@ public abstract class ChatApiTests(AtelierFactory app)
         (await ann.Api.GetAsync("/api/v1/users/search?q=")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task TheConversationList_PagesByLatestActivity()
+    {
+        var ann = await app.UserAsync("Ann");
+        var first = await ann.GroupAsync("First");
+        var second = await ann.GroupAsync("Second");
+        var third = await ann.GroupAsync("Third");
+        await ann.SendAsync(first, "first is busiest now");
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await ann.Api.GetFromJsonAsync<JsonElement>("/api/v1/conversations?limit=1" + (cursor is null ? "" : "&cursor=" + cursor));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        seen.ShouldBe([first, third, second]);
+    }
+
     private static string Role(JsonElement conversation, Guid user) =>
         conversation.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("userId").GetGuid() == user).GetProperty("role").GetString()!;
 }

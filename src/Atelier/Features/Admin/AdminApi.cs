@@ -120,7 +120,7 @@ internal static class AdminApi
         {
             if (!Keyset.TryDecode(page.Cursor, out var key, out var id))
             {
-                return BadCursor();
+                return Keyset.InvalidCursor();
             }
             query = query.Where(u => u.CreatedAt > key || (u.CreatedAt == key && u.Id > id));
         }
@@ -157,13 +157,10 @@ internal static class AdminApi
     private static async Task<Results<Ok<Page<JobDto>>, ProblemHttpResult>> ListJobsAsync(
         [AsParameters] PageRequest page, [AllowedValues(null, "pending", "running", "succeeded", "dead")] string? status,
         JobAdmin jobs, CancellationToken ct) =>
-        await jobs.ListAsync(status, page, ct) is { } result ? TypedResults.Ok(result) : BadCursor();
+        await jobs.ListAsync(status, page, ct) is { } result ? TypedResults.Ok(result) : Keyset.InvalidCursor();
 
     private static async Task<Results<NoContent, NotFound>> RetryJobAsync(Guid id, JobAdmin jobs, CancellationToken ct) =>
         await jobs.RetryAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
-
-    private static ProblemHttpResult BadCursor() =>
-        TypedResults.Problem(statusCode: 400, title: "The cursor is not valid.", detail: "Use the nextCursor of a previous page.");
 }
 
 public static class AdminExtensions

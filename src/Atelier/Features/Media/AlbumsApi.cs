@@ -60,7 +60,7 @@ internal static class AlbumsApi
         {
             if (!Keyset.TryDecode(page.Cursor, out var key, out var after))
             {
-                return TypedResults.Problem(statusCode: 400, title: "The cursor is not valid.", detail: "Pass back nextCursor from the previous page.");
+                return Keyset.InvalidCursor();
             }
             query = query.Where(a => a.CreatedAt < key || (a.CreatedAt == key && a.Id.CompareTo(after) < 0));
         }

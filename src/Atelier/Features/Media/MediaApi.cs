@@ -77,7 +77,7 @@ internal static class MediaApi
         {
             if (!Keyset.TryDecode(page.Cursor, out var key, out var after))
             {
-                return TypedResults.Problem(statusCode: 400, title: "The cursor is not valid.", detail: "Pass back nextCursor from the previous page.");
+                return Keyset.InvalidCursor();
             }
             query = query.Where(m => m.CreatedAt < key || (m.CreatedAt == key && m.Id.CompareTo(after) < 0));
         }

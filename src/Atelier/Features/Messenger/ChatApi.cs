@@ -56,17 +56,11 @@ internal static class ChatApi
     private static async Task<Results<Ok<Page<ConversationDto>>, ProblemHttpResult>> ListAsync(
         [AsParameters] PageRequest page, ClaimsPrincipal user, ChatService chat, CancellationToken ct)
     {
-        DateTime? key = null;
-        Guid? after = null;
-        if (page.Cursor is not null)
+        if (!Keyset.TryRead(page.Cursor, out var after))
         {
-            if (!Keyset.TryDecode(page.Cursor, out var k, out var a))
-            {
-                return BadCursor();
-            }
-            (key, after) = (k, a);
+            return Keyset.InvalidCursor();
         }
-        var (items, more) = await chat.ListAsync(Me(user), key, after, page.Take, ct);
+        var (items, more) = await chat.ListAsync(Me(user), after, page.Take, ct);
         return TypedResults.Ok(new Page<ConversationDto>(items, more ? Keyset.Encode(items[^1].LastActivityAt, items[^1].Id) : null));
     }
 
@@ -128,17 +122,11 @@ internal static class ChatApi
     private static async Task<Results<Ok<Page<MessageDto>>, ProblemHttpResult>> SearchAsync(
         string? q, [AsParameters] PageRequest page, ClaimsPrincipal user, ChatService chat, CancellationToken ct)
     {
-        DateTime? key = null;
-        Guid? after = null;
-        if (page.Cursor is not null)
+        if (!Keyset.TryRead(page.Cursor, out var after))
         {
-            if (!Keyset.TryDecode(page.Cursor, out var k, out var a))
-            {
-                return BadCursor();
-            }
-            (key, after) = (k, a);
+            return Keyset.InvalidCursor();
         }
-        var result = await chat.SearchAsync(Me(user), q, key, after, page.Take, ct);
+        var result = await chat.SearchAsync(Me(user), q, after, page.Take, ct);
         if (result.Error is { } error)
         {
             return Fail(error);
@@ -164,14 +152,10 @@ internal static class ChatApi
     private static Results<Ok<T>, ProblemHttpResult> Answer<T>(ChatResult<T> result) =>
         result.Error is { } error ? Fail(error) : TypedResults.Ok(result.Value!);
 
-
     /// <summary>Every failure is a problem; a 400 names the field in <c>errors</c>, as validation problems do.</summary>
     private static ProblemHttpResult Fail(ChatError error) => TypedResults.Problem(
         statusCode: error.Status, title: error.Message,
         extensions: error.Field is { } field
             ? new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [error.Message] } }
             : null);
-
-    private static ProblemHttpResult BadCursor() =>
-        TypedResults.Problem(statusCode: 400, title: "The cursor is not valid.", detail: "Pass back nextCursor from the previous page.");
 }

@@ -77,10 +77,10 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public async Task<(List<ConversationDto> Items, bool HasMore)> ListAsync(Guid me, DateTime? beforeActivity, Guid? beforeId, int limit, CancellationToken ct)
+    public async Task<(List<ConversationDto> Items, bool HasMore)> ListAsync(Guid me, (DateTime Key, Guid Id)? after, int limit, CancellationToken ct)
     {
         var query = ChatQueries.Mine(db, me).AsNoTracking();
-        if (beforeActivity is { } key && beforeId is { } id)
+        if (after is (var key, var id))
         {
             query = query.Where(c => c.LastActivityAt < key || (c.LastActivityAt == key && c.Id.CompareTo(id) < 0));
         }
@@ -596,7 +596,7 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
     }
 
     public async Task<ChatResult<(List<MessageDto> Items, bool HasMore)>> SearchAsync(
-        Guid me, string? q, DateTime? beforeCreated, Guid? beforeId, int limit, CancellationToken ct)
+        Guid me, string? q, (DateTime Key, Guid Id)? after, int limit, CancellationToken ct)
     {
         var query = q?.Trim() ?? "";
         if (query.Length is < 2 or > 200)
@@ -607,7 +607,7 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
         var messages = db.ChatMessages.AsNoTracking()
             .Where(m => db.ChatMembers.Any(cm => cm.ConversationId == m.ConversationId && cm.UserId == me))
             .Where(m => m.DeletedAt == null && m.Text.ToLower().Contains(lowered));
-        if (beforeCreated is { } key && beforeId is { } id)
+        if (after is (var key, var id))
         {
             messages = messages.Where(m => m.CreatedAt < key || (m.CreatedAt == key && m.Id.CompareTo(id) < 0));
         }

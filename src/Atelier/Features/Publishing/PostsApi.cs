@@ -91,7 +91,7 @@ internal static class PostsApi
         {
             if (!Keyset.TryDecode(page.Cursor, out var key, out var id))
             {
-                return TypedResults.Problem(statusCode: 400, title: "The cursor is not valid.");
+                return Keyset.InvalidCursor();
             }
             query = query.Where(p => p.UpdatedAt < key || (p.UpdatedAt == key && p.Id < id));
         }

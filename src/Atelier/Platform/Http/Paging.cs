@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Atelier.Platform.Http;
 
@@ -28,6 +29,29 @@ public static class Keyset
 {
     public static string Encode(DateTime key, Guid id) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{key.ToUniversalTime().Ticks}:{id:N}"));
+
+    /// <summary>The answer to a cursor that is not one of ours.</summary>
+    public static ProblemHttpResult InvalidCursor() =>
+        TypedResults.Problem(statusCode: 400, title: "The cursor is not valid.", detail: "Pass back nextCursor from the previous page.");
+
+    /// <summary>
+    /// Reads a list's optional cursor: true with a null position when none was given, true with the position when it is
+    /// one of ours, false otherwise (answer <see cref="InvalidCursor"/>).
+    /// </summary>
+    public static bool TryRead(string? cursor, out (DateTime Key, Guid Id)? position)
+    {
+        position = null;
+        if (cursor is null)
+        {
+            return true;
+        }
+        if (!TryDecode(cursor, out var key, out var id))
+        {
+            return false;
+        }
+        position = (key, id);
+        return true;
+    }
 
     /// <summary>Decodes a cursor; false for anything that is not one of ours (the caller answers 400).</summary>
     public static bool TryDecode(string? cursor, out DateTime key, out Guid id)
