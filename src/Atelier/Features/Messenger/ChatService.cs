@@ -367,8 +367,7 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
         {
             return ChatError.Invalid("attachmentIds", $"A message has at most {ChatLimits.MaxAttachments} attachments.");
         }
-        var members = await db.ChatMembers.AsNoTracking().Where(m => m.ConversationId == conversationId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.UserId, u.DisplayName }).ToListAsync(ct);
+        var members = await MembersAsync(conversationId, ct);
         var sender = members.FirstOrDefault(m => m.UserId == me);
         if (sender is null)
         {
@@ -477,8 +476,7 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
         {
             return ChatError.Invalid("text", "A message without attachments needs text; delete it instead.");
         }
-        var members = await db.ChatMembers.AsNoTracking().Where(m => m.ConversationId == message.ConversationId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.UserId, u.DisplayName }).ToListAsync(ct);
+        var members = await MembersAsync(message.ConversationId, ct);
         if (trimmed != message.Text)
         {
             message.Text = trimmed;
@@ -636,6 +634,13 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
             .SingleOrDefaultAsync(ct) is { } message
             ? message
             : ChatError.NotFound("Message");
+
+    /// <summary>The members of a conversation with their display names (senders' names, mentions, recipients).</summary>
+    private Task<List<MemberName>> MembersAsync(Guid conversationId, CancellationToken ct) =>
+        db.ChatMembers.AsNoTracking().Where(m => m.ConversationId == conversationId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberName(m.UserId, u.DisplayName)).ToListAsync(ct);
+
+    private sealed record MemberName(Guid UserId, string DisplayName);
 
     private Task<bool> IsMemberAsync(Guid me, Guid conversationId, CancellationToken ct) =>
         db.ChatMembers.AnyAsync(m => m.ConversationId == conversationId && m.UserId == me, ct);
