@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Playwright;
-using Atelier.Features.Accounts;
-using Atelier.Platform.Data;
 using Atelier.Tests.Media;
+using Atelier.Tests.Messenger;
 
 namespace Atelier.Tests.E2e;
 
@@ -20,8 +18,8 @@ public sealed class ChatJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
     [Fact]
     public async Task TwoPeople_MakeAGroup_Chat_EditDeleteReactReplyWithAPicture_AndCatchUpAfterGoingOffline()
     {
-        await MemberAsync(AnnName, "ann@chat.test", "ann password 1");
-        await MemberAsync(BenName, "ben@chat.test", "ben password 1");
+        await app.MemberAsync(AnnName, "ann@chat.test", "ann password 1");
+        await app.MemberAsync(BenName, "ben@chat.test", "ben password 1");
         var (playwright, browser) = await SetupJourneyTests.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
@@ -190,17 +188,6 @@ public sealed class ChatJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         || (error.StartsWith($"WebSocket connection to '{app.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal)}/hubs/chat?access_token=", StringComparison.Ordinal)
             && error.EndsWith("' failed: Error in connection establishment: net::ERR_INTERNET_DISCONNECTED", StringComparison.Ordinal))
         || error.Contains("] Error: Failed to start the connection: Error: WebSocket failed to connect.", StringComparison.Ordinal);
-
-    /// <summary>A member with a password, written straight to the database (registration has journeys of its own).</summary>
-    private async Task MemberAsync(string name, string email, string password)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var user = new User { Email = email, NormalizedEmail = User.Normalize(email), DisplayName = name, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
-        user.PasswordHash = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
-        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-        db.Users.Add(user);
-        await db.SaveChangesAsync();
-    }
 
     /// <summary>Opens /chat, which sends a visitor to the login form and back.</summary>
     private static async Task SignInAtChatAsync(IPage page, string email, string password)

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
 using Atelier.Features.Accounts;
 using Atelier.Platform.Data;
 
@@ -33,18 +34,29 @@ public static class ChatApps
     public static async Task<ChatUser> UserAsync(this AtelierFactory app, string name)
     {
         var unique = $"{name} {Guid.NewGuid().ToString("N")[..6]}";
-        var email = $"{Guid.NewGuid():N}@chat.test";
-        var user = new User { Email = email, NormalizedEmail = User.Normalize(email), DisplayName = unique, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-            db.Users.Add(user);
-            await db.SaveChangesAsync();
-        }
+        var user = await app.MemberAsync(unique, $"{Guid.NewGuid():N}@chat.test");
         var token = app.Services.GetRequiredService<TokenService>().CreateAccessToken(user);
         var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new ChatUser(user.Id, unique, token, client);
+    }
+
+    /// <summary>
+    /// A confirmed member written straight to the database (registration has tests of its own); with a password when
+    /// they are to sign in through the pages.
+    /// </summary>
+    internal static async Task<User> MemberAsync(this AtelierFactory app, string displayName, string email, string? password = null)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var user = new User { Email = email, NormalizedEmail = User.Normalize(email), DisplayName = displayName, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
+        if (password is not null)
+        {
+            user.PasswordHash = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
+        }
+        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user;
     }
 
     public static async Task<Guid> GroupAsync(this ChatUser owner, string name, params ChatUser[] members)
