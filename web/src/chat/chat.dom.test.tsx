@@ -10,49 +10,14 @@ import type { ConversationDto, MessageDto } from './types.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const ME = 'me';
+import { ANN, BOB, conversation as fixtureConversation, ME, member, message as fixtureMessage } from './fixtures.ts';
 
 function message(seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
-  return {
-    id: `m${seq}`,
-    conversationId: 'c1',
-    seq,
-    senderId: 'ann',
-    senderName: 'Ann',
-    clientMessageId: `cm${seq}`,
-    text: `message ${seq}`,
-    mentions: [],
-    replyTo: null,
-    attachments: [],
-    reactions: [],
-    createdAt: new Date().toISOString(),
-    editedAt: null,
-    deleted: false,
-    ...overrides,
-  };
+  return fixtureMessage(seq, { createdAt: new Date().toISOString(), ...overrides });
 }
 
 function conversation(overrides: Partial<ConversationDto> = {}): ConversationDto {
-  return {
-    id: 'c1',
-    kind: 'direct',
-    title: 'Ann',
-    name: null,
-    description: null,
-    lastSeq: 0,
-    readUpToSeq: 0,
-    unread: 0,
-    myRole: 'member',
-    lastMessage: null,
-    members: [
-      { userId: ME, displayName: 'Me', role: 'member', readUpToSeq: 0, presence: { status: 'online', lastSeenAt: null } },
-      { userId: 'ann', displayName: 'Ann', role: 'member', readUpToSeq: 0, presence: { status: 'online', lastSeenAt: null } },
-      { userId: 'bob', displayName: 'Bob', role: 'member', readUpToSeq: 0, presence: { status: 'away', lastSeenAt: null } },
-    ],
-    createdAt: '2026-11-22T09:00:00Z',
-    lastActivityAt: '2026-11-22T09:00:00Z',
-    ...overrides,
-  };
+  return fixtureConversation({ members: [member(ME, 'Me'), member(ANN, 'Ann'), member(BOB, 'Bob', 0, 'away')], ...overrides });
 }
 
 let container: HTMLElement;

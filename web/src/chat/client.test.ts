@@ -3,45 +3,14 @@ import { ChatApi, TokenSource } from './api.ts';
 import { ChatClient, hubErrorMessage, type Hub } from './client.ts';
 import type { ConversationDto, MessageDto } from './types.ts';
 
-const ME = 'me';
+import { conversation as fixtureConversation, ME, message as fixtureMessage } from './fixtures.ts';
 
 function message(seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
-  return {
-    id: `m${seq}`,
-    conversationId: 'c1',
-    seq,
-    senderId: 'ann',
-    senderName: 'Ann',
-    clientMessageId: `cm${seq}`,
-    text: `message ${seq}`,
-    mentions: [],
-    replyTo: null,
-    attachments: [],
-    reactions: [],
-    createdAt: '2026-11-22T10:00:00Z',
-    editedAt: null,
-    deleted: false,
-    ...overrides,
-  };
+  return fixtureMessage(seq, { createdAt: '2026-11-22T10:00:00Z', ...overrides });
 }
 
 function conversation(overrides: Partial<ConversationDto> = {}): ConversationDto {
-  return {
-    id: 'c1',
-    kind: 'direct',
-    title: 'Ann',
-    name: null,
-    description: null,
-    lastSeq: 2,
-    readUpToSeq: 2,
-    unread: 0,
-    myRole: 'member',
-    lastMessage: null,
-    members: [],
-    createdAt: '2026-11-22T09:00:00Z',
-    lastActivityAt: '2026-11-22T09:00:00Z',
-    ...overrides,
-  };
+  return fixtureConversation({ lastSeq: 2, readUpToSeq: 2, members: [], ...overrides });
 }
 
 interface Call {

@@ -22,58 +22,16 @@ import {
   toggleReaction,
   typingText,
 } from './state.ts';
-import type { ConversationDto, Member, MessageDto, UiMessage } from './types.ts';
+import type { UiMessage } from './types.ts';
 
-const ME = 'me';
-const ANN = 'ann';
-const BOB = 'bob';
+import { ANN, BOB, conversation, ME, member, message } from './fixtures.ts';
 
-function message(seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
-  return {
-    id: `m${seq}`,
-    conversationId: 'c1',
-    seq,
-    senderId: ANN,
-    senderName: 'Ann',
-    clientMessageId: `cm${seq}`,
-    text: `message ${seq}`,
-    mentions: [],
-    replyTo: null,
-    attachments: [],
-    reactions: [],
-    createdAt: `2026-11-22T10:${String(seq).padStart(2, '0')}:00Z`,
-    editedAt: null,
-    deleted: false,
-    ...overrides,
-  };
-}
 
 function pending(clientMessageId: string, text = 'hi'): UiMessage {
   return { ...message(0, { id: pendingId(clientMessageId), clientMessageId, senderId: ME, senderName: 'Me', text }), status: 'pending' };
 }
 
-function member(userId: string, displayName: string, readUpToSeq = 0): Member {
-  return { userId, displayName, role: 'member', readUpToSeq, presence: { status: 'online', lastSeenAt: null } };
-}
 
-function conversation(overrides: Partial<ConversationDto> = {}): ConversationDto {
-  return {
-    id: 'c1',
-    kind: 'direct',
-    title: 'Ann',
-    name: null,
-    description: null,
-    lastSeq: 0,
-    readUpToSeq: 0,
-    unread: 0,
-    myRole: 'member',
-    lastMessage: null,
-    members: [member(ME, 'Me'), member(ANN, 'Ann')],
-    createdAt: '2026-11-22T09:00:00Z',
-    lastActivityAt: '2026-11-22T09:00:00Z',
-    ...overrides,
-  };
-}
 
 const seqs = (list: UiMessage[]) => list.map((m) => (m.status === 'sent' ? m.seq : m.clientMessageId));
 
