@@ -500,9 +500,8 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
         var message = found.Value!;
         if (message.SenderId != me)
         {
-            var role = await db.ChatMembers.Where(m => m.ConversationId == message.ConversationId && m.UserId == me).Select(m => m.Role).SingleAsync(ct);
-            var group = await db.Conversations.AnyAsync(c => c.Id == message.ConversationId && c.Kind == ConversationKind.Group, ct);
-            if (!group || role == MemberRole.Member)
+            var (conversation, member) = await MembershipAsync(me, message.ConversationId, ct);
+            if (conversation?.Kind != ConversationKind.Group || member?.Role is not (MemberRole.Admin or MemberRole.Owner))
             {
                 return ChatError.Forbidden("Only the author or a group admin may delete a message.");
             }
