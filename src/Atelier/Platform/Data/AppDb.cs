@@ -33,6 +33,8 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     internal DbSet<Features.Messenger.ChatReaction> ChatReactions => Set<Features.Messenger.ChatReaction>();
     internal DbSet<Features.Messenger.ChatConnection> ChatConnections => Set<Features.Messenger.ChatConnection>();
     internal DbSet<Features.Messenger.ChatPresence> ChatPresence => Set<Features.Messenger.ChatPresence>();
+    internal DbSet<Features.Studio.Patch> Patches => Set<Features.Studio.Patch>();
+    internal DbSet<Features.Studio.PatchVersion> PatchVersions => Set<Features.Studio.PatchVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDb).Assembly);
