@@ -22,6 +22,8 @@ const scripts: Record<string, string> = {
   players: 'src/players/index.ts', // <atelier-audio/video/model/gallery>; site.js imports it only where one is on the page
   media: 'src/media/uploader.ts', // the admin media library's uploader (drop, paste, pick; progress, cancel)
   chat: 'src/chat/main.tsx', // the messenger (React), mounted on #chat-root by the /chat page; also emits chat.css
+  studio: 'src/studio/main.tsx', // the studio editor (React + React Flow), mounted on #studio-root by /studio; also emits studio.css
+  'patch-embed': 'src/studio/embed.tsx', // the patch player in /embed/patch/{slug}: loads the runtime only on play
 };
 
 /** Stylesheet-only entries: output name → source. */

@@ -1,0 +1,2 @@
+// The patch embed player's entry (replaced by the runtime work).
+export {};

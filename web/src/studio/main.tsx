@@ -1,0 +1,2 @@
+// The studio editor's entry (replaced by the editor).
+export {};
