@@ -125,5 +125,9 @@ export interface StudioRuntime {
   /** Where audio-out nodes end up (before the context's destination): for the recorder and the live recording. */
   readonly master: AudioNode;
   onLog(listener: (entry: LogEntry) => void): () => void;
+  /** Node-specific actions offered by the node's UI, e.g. the recorder's 'start'/'stop', the sampler's 'trigger'. */
+  command(nodeId: string, name: string, arg?: unknown): void;
+  /** A recorder node finished a recording (WebM/Opus). */
+  onRecording(listener: (nodeId: string, blob: Blob) => void): () => void;
   dispose(): Promise<void>;
 }
