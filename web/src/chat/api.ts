@@ -1,87 +1,8 @@
-// The messenger's HTTP side: the bearer token (fetched from the /chat page, renewed a minute before it expires), the
-// REST API under /api/v1 (docs/chat.md) and media uploads with progress (XMLHttpRequest, since fetch reports none).
+// The messenger's HTTP side: the REST API under /api/v1 (docs/chat.md) and media uploads with progress. The bearer
+// token and the upload transport are shared with the studio (../http.ts).
 
-import { renewDelay } from './state.ts';
+import { ApiError, problemMessage, TokenSource, uploadFile, type Upload } from '../http.ts';
 import type { ConversationDto, MessageDto, Reaction, UploadedMedia, UserSearchResult } from './types.ts';
-
-/** An answer other than 2xx, with the problem details' words when there are some. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-async function problemMessage(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as { title?: string; detail?: string; errors?: Record<string, string[]> };
-    const errors = body.errors ? Object.values(body.errors).flat().join(' ') : '';
-    return [body.detail ?? body.title, errors].filter(Boolean).join(' ') || `HTTP ${response.status}`;
-  } catch {
-    return `HTTP ${response.status}`;
-  }
-}
-
-/** The bearer token: one request at a time, reused until a minute before it expires, then renewed. */
-export class TokenSource {
-  #token: string | null = null;
-  #validUntil = 0;
-  #pending: Promise<string> | null = null;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    private readonly tokenUrl: string,
-    private readonly antiforgery: string,
-    private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** A token valid for at least a minute more (fetches a new one when needed). */
-  get(): Promise<string> {
-    if (this.#token !== null && this.now() < this.#validUntil) {
-      return Promise.resolve(this.#token);
-    }
-    return this.renew();
-  }
-
-  /** Fetches a new token now (for example after a 401), sharing a request already under way. */
-  renew(): Promise<string> {
-    this.#pending ??= this.#fetch().finally(() => {
-      this.#pending = null;
-    });
-    return this.#pending;
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-  }
-
-  async #fetch(): Promise<string> {
-    const response = await this.fetcher(this.tokenUrl, {
-      method: 'POST',
-      headers: { RequestVerificationToken: this.antiforgery },
-      credentials: 'same-origin',
-    });
-    if (!response.ok) {
-      throw new ApiError(response.status, response.status === 401 || response.status === 400 ? 'Your session has ended: reload the page to sign in again.' : await problemMessage(response));
-    }
-    const { accessToken, expiresIn } = (await response.json()) as { accessToken: string; expiresIn: number };
-    const delay = renewDelay(expiresIn);
-    this.#token = accessToken;
-    this.#validUntil = this.now() + delay;
-    clearTimeout(this.#timer);
-    // Renew ahead of time so that a reconnect or a send never waits for it.
-    this.#timer = setTimeout(() => {
-      this.renew().catch(() => {
-        /* the next get() tries again */
-      });
-    }, delay);
-    return accessToken;
-  }
-}
 
 export interface Page<T> {
   items: T[];
@@ -211,48 +132,15 @@ export class ChatApi {
   }
 }
 
-export interface Upload {
-  promise: Promise<UploadedMedia>;
-  abort(): void;
-}
+export { ApiError, TokenSource, type Upload };
 
-/**
- * Uploads one file to the media library (POST /api/v1/media, multipart field `file`) with the bearer token, reporting
- * progress as a fraction 0–1. Rejects with an ApiError on an error answer and with an AbortError when aborted.
- */
+/** Uploads one attachment to the media library with progress (see uploadFile). */
 export function uploadMedia(
   file: File,
   token: string,
   onProgress: (fraction: number) => void,
   url = '/api/v1/media',
   createRequest: () => XMLHttpRequest = () => new XMLHttpRequest(),
-): Upload {
-  const request = createRequest();
-  const promise = new Promise<UploadedMedia>((resolve, reject) => {
-    request.open('POST', url);
-    request.setRequestHeader('Authorization', `Bearer ${token}`);
-    request.setRequestHeader('Accept', 'application/json');
-    request.responseType = 'json';
-    request.upload.addEventListener('progress', (event) => {
-      if (event.lengthComputable && event.total > 0) {
-        onProgress(Math.min(1, event.loaded / event.total));
-      }
-    });
-    request.addEventListener('load', () => {
-      const body = request.response as (UploadedMedia & { title?: string; detail?: string }) | null;
-      if (request.status >= 200 && request.status < 300 && body && typeof body.id === 'string') {
-        onProgress(1);
-        resolve(body);
-      } else {
-        const words = body?.detail ?? body?.title ?? (request.status === 413 ? 'The file is too large.' : `Upload failed (HTTP ${request.status}).`);
-        reject(new ApiError(request.status, words));
-      }
-    });
-    request.addEventListener('error', () => reject(new ApiError(0, 'Upload failed: the network is unavailable.')));
-    request.addEventListener('abort', () => reject(new DOMException('Upload cancelled.', 'AbortError')));
-    const form = new FormData();
-    form.append('file', file, file.name);
-    request.send(form);
-  });
-  return { promise, abort: () => request.abort() };
+): Upload<UploadedMedia> {
+  return uploadFile<UploadedMedia>(file, token, onProgress, url, createRequest);
 }

@@ -306,7 +306,5 @@ export function retryDelay(previousRetryCount: number): number {
   return steps[Math.min(previousRetryCount, steps.length - 1)] ?? 10000;
 }
 
-/** When to renew a token that lives `expiresIn` seconds: a minute before it expires (at least 5 s from now). */
-export function renewDelay(expiresIn: number): number {
-  return Math.max(5, expiresIn - 60) * 1000;
-}
+// The token's renewal delay lives with the token (shared with the studio).
+export { renewDelay } from '../http.ts';
