@@ -245,10 +245,8 @@ const clock: NodeFactory = (ctx) => {
   });
   return {
     setParam(id, value) {
-      if (id === 'bpm' && next !== undefined) {
-        // The beat already planned stays; the ones after it follow the new tempo.
-        period = 60 / Number(value);
-      } else if (id === 'bpm') period = 60 / Number(value);
+      // The beat already planned stays; the ones after it follow the new tempo.
+      if (id === 'bpm') period = 60 / Number(value);
       if (id === 'running') running = value === true;
     },
   };
