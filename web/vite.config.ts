@@ -24,6 +24,9 @@ const scripts: Record<string, string> = {
   chat: 'src/chat/main.tsx', // the messenger (React), mounted on #chat-root by the /chat page; also emits chat.css
   studio: 'src/studio/main.tsx', // the studio editor (React + React Flow), mounted on #studio-root by /studio; also emits studio.css
   'patch-embed': 'src/studio/embed.tsx', // the patch player in /embed/patch/{slug}: loads the runtime only on play
+  // Strudel's evaluator inside the sandboxed iframe of /studio/strudel-sandbox (opaque origin). That endpoint serves
+  // this file and its chunks with CORS, since module scripts of an opaque origin are cross-origin requests.
+  'strudel-sandbox': 'src/studio/sandbox/strudel-sandbox.ts',
 };
 
 /** Stylesheet-only entries: output name → source. */
