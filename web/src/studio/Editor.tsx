@@ -118,7 +118,7 @@ function EditorShell({ api, packs, detail, onBack, onOpen }: Props) {
       const context = new AudioContext({ latencyHint: 'interactive' });
       try {
         await context.resume();
-        const runtime = await createRuntime(context, packs);
+        const runtime = await createRuntime(context, packs, { fetch: api.authorizedFetch });
         const offLog = runtime.onLog((entry) => model.log(entry));
         setMasterVolume(runtime, volumeRef.current);
         await runtime.update(model.doc);
@@ -403,7 +403,7 @@ function EditorShell({ api, packs, detail, onBack, onOpen }: Props) {
         {(panels.inspector || mode === 'record') && (
           <aside className="absolute inset-y-0 right-0 z-20 w-72 overflow-y-auto border-l border-zinc-200 bg-white lg:static dark:border-zinc-800 dark:bg-zinc-950">
             {mode === 'record' ? (
-              <Record packs={packs} tokens={api.tokens} patchName={meta.name} ensureRuntime={play} onClose={() => setMode('edit')} />
+              <Record packs={packs} tokens={api.tokens} fetcher={api.authorizedFetch} patchName={meta.name} ensureRuntime={play} onClose={() => setMode('edit')} />
             ) : (
               <Inspector api={api} />
             )}

@@ -17,6 +17,8 @@ interface Uploaded {
 interface Props {
   packs: PackManifest[];
   tokens: TokenSource | null;
+  /** fetch with the bearer token, for the sampler's media. */
+  fetcher: typeof fetch;
   patchName: string;
   /** Starts playback if needed and gives the live runtime. */
   ensureRuntime: () => Promise<StudioRuntime>;
@@ -27,7 +29,7 @@ export function clampSeconds(value: number): number {
   return Number.isFinite(value) ? Math.min(600, Math.max(1, Math.round(value))) : 10;
 }
 
-export function Record({ packs, tokens, patchName, ensureRuntime, onClose }: Props) {
+export function Record({ packs, tokens, fetcher, patchName, ensureRuntime, onClose }: Props) {
   const model = useModel();
   const [seconds, setSeconds] = useState('10');
   const [busy, setBusy] = useState<'live' | 'render' | 'upload' | null>(null);
@@ -96,7 +98,7 @@ export function Record({ packs, tokens, patchName, ensureRuntime, onClose }: Pro
     setSeconds(String(length));
     setBusy('render');
     try {
-      const buffer = await renderOffline(model.doc, packs, length, (entry) => model.log(entry));
+      const buffer = await renderOffline(model.doc, packs, length, (entry) => model.log(entry), { fetch: fetcher });
       await upload(encodeWav(buffer), 'wav');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

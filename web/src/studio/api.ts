@@ -65,6 +65,14 @@ export class StudioApi {
     private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
+  /** A fetch that carries the page's bearer token (renewed once on a 401): the runtime's sampler reads media with it. */
+  readonly authorizedFetch: typeof fetch = async (input, init) => {
+    const send = async (token: string | null) =>
+      this.fetcher(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
+    const response = await send(this.tokens ? await this.tokens.get() : null);
+    return response.status === 401 && this.tokens ? send(await this.tokens.renew()) : response;
+  };
+
   async request<T>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
     const send = async (token: string | null) =>
       this.fetcher(this.base + path, {
