@@ -293,6 +293,9 @@ public static class GraphCompiler
         }
         var loop = walk.GetRange(position[current], walk.Count - position[current]);
         loop.Reverse();
+        // Start at the loop's first node in document order, so the message reads the same however the walk began.
+        var first = loop.IndexOf(loop.Min());
+        loop = [.. loop[first..], .. loop[..first]];
         loop.Add(loop[0]);
         return loop;
     }

@@ -35,11 +35,11 @@ public static class GraphRunner
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (evaluator.Steps >= maxSteps)
+                await onStep(evaluator.Step(time.GetElapsedTime(start)), cancellationToken);
+                if (evaluator.NextDue is not null && evaluator.Steps >= maxSteps)
                 {
                     return RunEnd.StepLimit;
                 }
-                await onStep(evaluator.Step(time.GetElapsedTime(start)), cancellationToken);
                 if (evaluator.NextDue is not { } due || due >= duration)
                 {
                     if (evaluator.NextDue is not null)
