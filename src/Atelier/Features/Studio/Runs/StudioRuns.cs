@@ -45,8 +45,12 @@ internal sealed partial class StudioRuns(IHubContext<StudioHub, IStudioClient> h
             run = new Run(Guid.CreateVersion7(), ownerId, CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token));
             _runs[run.Id] = run;
         }
-        // Task.Run: the request returns 202 at once, and the run never runs on the request's thread or context.
-        run.Task = Task.Run(() => ExecuteAsync(run, graph, duration), CancellationToken.None);
+        // The request returns 202 at once; the run must not carry the request's execution context (its log scopes,
+        // its trace activity) through minutes of work after the request is gone.
+        using (ExecutionContext.SuppressFlow())
+        {
+            run.Task = Task.Run(() => ExecuteAsync(run, graph, duration), CancellationToken.None);
+        }
         return run.Id;
     }
 
