@@ -4,6 +4,7 @@ using Atelier.Features.Media;
 using Atelier.Features.Messenger;
 using Atelier.Features.Publishing;
 using Atelier.Features.Studio;
+using Atelier.Features.Studio.Runs;
 using Atelier.Platform;
 using Atelier.Platform.Cli;
 
@@ -16,6 +17,7 @@ return await AtelierCli.RunAsync(args,
         builder.AddPublishing();
         builder.AddMedia();
         builder.AddMessenger();
+        builder.AddStudioRuns();
     },
     app =>
     {
@@ -29,6 +31,7 @@ return await AtelierCli.RunAsync(args,
         app.MapMedia(api);
         app.MapMessenger(api);
         app.MapStrudelSandbox();
+        app.MapStudioRuns(api);
     });
 
 /// <summary>The entry point, named for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
