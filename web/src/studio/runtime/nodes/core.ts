@@ -232,6 +232,9 @@ export function beatsIn(next: number, period: number, from: number, to: number):
 
 const clock: NodeFactory = (ctx) => {
   let next: number | undefined;
+  // The `beat` output counts the beats (0, 1, 2, …) as a control signal, stepping on each one (as on the server).
+  const beat = steppedControl(ctx.audio, 0);
+  let count = 0;
   let running = ctx.params['running'] === true;
   let period = 60 / num(ctx.params, 'bpm');
   ctx.onTick((from, to) => {
@@ -241,9 +244,14 @@ const clock: NodeFactory = (ctx) => {
     }
     const result = beatsIn(next ?? from, period, from, to);
     next = result.next;
-    for (const time of result.beats) ctx.emit('out', { time });
+    for (const time of result.beats) {
+      ctx.emit('out', { time });
+      beat.offset.setValueAtTime(count++, time);
+    }
   });
   return {
+    outputs: { beat },
+    dispose: () => beat.stop(),
     setParam(id, value) {
       // The beat already planned stays; the ones after it follow the new tempo.
       if (id === 'bpm') period = 60 / Number(value);
