@@ -3,6 +3,7 @@ using Atelier.Features.Admin;
 using Atelier.Features.Media;
 using Atelier.Features.Messenger;
 using Atelier.Features.Publishing;
+using Atelier.Features.Studio;
 using Atelier.Platform;
 using Atelier.Platform.Cli;
 
@@ -15,6 +16,7 @@ return await AtelierCli.RunAsync(args,
         builder.AddPublishing();
         builder.AddMedia();
         builder.AddMessenger();
+        builder.AddStudio();
     },
     app =>
     {
@@ -27,6 +29,7 @@ return await AtelierCli.RunAsync(args,
         app.MapPublishing(api);
         app.MapMedia(api);
         app.MapMessenger(api);
+        app.MapStudio(api);
     });
 
 /// <summary>The entry point, named for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
