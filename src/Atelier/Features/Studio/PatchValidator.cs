@@ -124,7 +124,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 Add("format", $"must be \"{Format}\" (this is not a patch document).");
                 return;
             }
-            if (!doc.TryGetProperty("version", out var version) || !version.TryGetInt32(out var v) || v < 1)
+            if (!doc.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v < 1)
             {
                 Add("version", $"must be the format version number ({CurrentVersion}).");
                 return;
@@ -209,7 +209,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 }
                 foreach (var axis in (ReadOnlySpan<string>)["x", "y"])
                 {
-                    if (!n.TryGetProperty(axis, out var c) || c.ValueKind != JsonValueKind.Number || !double.IsFinite(c.GetDouble()))
+                    if (!n.TryGetProperty(axis, out var c) || !Finite(c))
                     {
                         Add($"{at}.{axis}", "must be a number (the position on the canvas).");
                     }
@@ -287,7 +287,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 var v = value.Value;
                 switch (spec.Kind)
                 {
-                    case "number" when v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()):
+                    case "number" when !Finite(v):
                         Add(path, $"{name} takes a number, not {Kind(v)}.");
                         break;
                     case "number" when v.GetDouble() < spec.Min:
@@ -554,7 +554,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
             }
             foreach (var field in (ReadOnlySpan<string>)["x", "y", "zoom"])
             {
-                if (!viewport.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()) || (field == "zoom" && v.GetDouble() <= 0))
+                if (!viewport.TryGetProperty(field, out var v) || !Finite(v) || (field == "zoom" && v.GetDouble() <= 0))
                 {
                     Add($"viewport.{field}", field == "zoom" ? "must be a number above 0." : "must be a number.");
                 }
@@ -633,6 +633,8 @@ internal sealed class PatchValidator(NodeRegistry registry)
         }
     }
 
+    private static bool Finite(JsonElement v) => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d);
+
     private static string Kind(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.Object => "an object",
@@ -645,7 +647,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
 
     private static string Show(JsonElement v) => v.ValueKind switch
     {
-        JsonValueKind.Number => PackReader.Show(v.GetDouble()),
+        JsonValueKind.Number => v.TryGetDouble(out var d) ? PackReader.Show(d) : Clip(v.GetRawText()),
         JsonValueKind.String => $"'{Clip(v.GetString()!)}'",
         _ => Kind(v),
     };
