@@ -18,6 +18,7 @@ return await AtelierCli.RunAsync(args,
         builder.AddMedia();
         builder.AddMessenger();
         builder.AddStudioRuns();
+        builder.AddStudio();
     },
     app =>
     {
@@ -32,6 +33,7 @@ return await AtelierCli.RunAsync(args,
         app.MapMessenger(api);
         app.MapStrudelSandbox();
         app.MapStudioRuns(api);
+        app.MapStudio(api);
     });
 
 /// <summary>The entry point, named for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

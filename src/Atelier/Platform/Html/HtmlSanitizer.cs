@@ -62,6 +62,16 @@ public static partial class HtmlSanitizer
         "data-src", "data-waveform", "data-cover", "data-poster", "data-full",
     };
 
+    /// <summary>
+    /// The src of an iframe that is exactly a studio patch embed (class <c>embed-patch</c>, a same-site
+    /// <c>/embed/patch/{slug}</c> path of URL-safe characters), or null: every other iframe goes with its content.
+    /// </summary>
+    private static string? PatchEmbedSource(IElement element) =>
+        element.GetAttribute("class") == "embed-patch" && element.GetAttribute("src") is { } src && PatchEmbedPath().IsMatch(src) ? src : null;
+
+    [GeneratedRegex("^/embed/patch/[A-Za-z0-9%._~-]{1,400}$")]
+    private static partial Regex PatchEmbedPath();
+
     private static readonly HashSet<string> VoidElements = new(StringComparer.Ordinal)
     {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
@@ -124,6 +134,9 @@ public static partial class HtmlSanitizer
                     }
 
                     break;
+                case IElement element when element.NamespaceUri == NamespaceNames.HtmlUri && element.LocalName == "iframe" && PatchEmbedSource(element) is { } src:
+                    WritePatchEmbed(element, src);
+                    break;
                 case IElement element when element.NamespaceUri != NamespaceNames.HtmlUri || DroppedWithContent.Contains(element.LocalName):
                     break;
                 case IElement element when !AllowedElements.Contains(element.LocalName):
@@ -136,6 +149,14 @@ public static partial class HtmlSanitizer
             }
 
             // Comments, processing instructions and doctypes are dropped by falling through.
+        }
+
+        /// <summary>The one iframe user content may hold: the studio's embed player, rebuilt with fixed attributes.</summary>
+        private void WritePatchEmbed(IElement element, string src)
+        {
+            Html.Append("<iframe class=\"embed-patch\" src=\"").Append(src).Append("\" loading=\"lazy\" title=\"");
+            AppendEscaped(Html, element.GetAttribute("title") ?? "Studio patch", attribute: true);
+            Html.Append("\" allow=\"autoplay; midi\"></iframe>");
         }
 
         private void WriteChildren(IElement element)

@@ -57,8 +57,14 @@ public sealed class EmbedTests
         Vault.Html("![Схема](/img/scheme.png \"Title\")").ShouldBe("<p><img src=\"/img/scheme.png\" alt=\"Схема\" title=\"Title\"></p>");
 
     [Fact]
-    public void Embed_Patch_RendersPlaceholder() =>
-        Vault.Html("![[patch:xyz-1]]").ShouldBe("<div class=\"embed-patch\" data-patch=\"xyz-1\"></div>");
+    public void Embed_Patch_RendersThePlayerInAnIframe() =>
+        Vault.Html("![[patch:xyz-1]]").ShouldBe(
+            "<iframe class=\"embed-patch\" src=\"/embed/patch/xyz-1\" loading=\"lazy\" title=\"Studio patch xyz-1\" allow=\"autoplay; midi\"></iframe>");
+
+    [Fact]
+    public void Embed_Patch_PercentEncodesTheSlug() =>
+        Vault.Html("![[patch:ночной-гул]]").ShouldBe(
+            "<iframe class=\"embed-patch\" src=\"/embed/patch/%D0%BD%D0%BE%D1%87%D0%BD%D0%BE%D0%B9-%D0%B3%D1%83%D0%BB\" loading=\"lazy\" title=\"Studio patch ночной-гул\" allow=\"autoplay; midi\"></iframe>");
 
     [Fact]
     public void Embed_Album_RendersPlaceholder() =>

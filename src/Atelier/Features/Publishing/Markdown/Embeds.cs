@@ -17,7 +17,14 @@ internal static partial class Embeds
 
     public static string Transclusion(string innerHtml) => $"<div class=\"transclusion\">\n{innerHtml}</div>";
 
-    /// <summary>A placeholder a later feature (patches, albums) fills in on the page.</summary>
+    /// <summary>
+    /// A studio patch playing in the post: the embed player in an iframe (its own page, so the patch's code runs outside
+    /// the post; the sanitizer lets exactly this shape through). The slug is percent-encoded into the path.
+    /// </summary>
+    public static string Patch(string slug) =>
+        $"<iframe class=\"embed-patch\" src=\"/embed/patch/{Uri.EscapeDataString(slug)}\" loading=\"lazy\" title=\"{Escape("Studio patch " + slug)}\" allow=\"autoplay; midi\"></iframe>";
+
+    /// <summary>A placeholder a later feature (albums) fills in on the page.</summary>
     public static string Placeholder(string kind, string id) => $"<div class=\"embed-{kind}\" data-{kind}=\"{Escape(id)}\"></div>";
 
     /// <summary>An attachment; <paramref name="options"/> is what follows the '|': "300", "300x200" or alt text, in any order.</summary>

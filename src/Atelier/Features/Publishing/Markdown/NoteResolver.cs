@@ -168,7 +168,7 @@ internal sealed class NoteResolver(ObsidianRenderer owner, RenderSession session
             Report(embed.Target, null, isEmbed: true);
             embed.Html = placeholder.Id.Length == 0
                 ? Embeds.Missing(embed.Target)
-                : Embeds.Placeholder(placeholder.Kind, placeholder.Id);
+                : placeholder.Kind == "patch" ? Embeds.Patch(placeholder.Id) : Embeds.Placeholder(placeholder.Kind, placeholder.Id);
             embed.IsBlock = placeholder.Id.Length > 0;
             return;
         }
