@@ -284,7 +284,7 @@ public sealed class StudioJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
         await page.GetByTestId("palette-search").PressAsync("Enter");
         var node = Node(page, title);
         await Assertions.Expect(node).ToHaveCountAsync(1);
-        var box = (await node.BoundingBoxAsync())!;
+        var box = await StableBoxAsync(node);
         var pane = (await page.Locator(".react-flow").BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + 30, box.Y + 10);
         await page.Mouse.DownAsync();
@@ -296,14 +296,38 @@ public sealed class StudioJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
     {
         var source = Node(page, fromTitle).Locator($".react-flow__handle.source[data-handleid='{fromPort}']");
         var target = Node(page, toTitle).Locator($".react-flow__handle.target[data-handleid='{toPort}']");
-        var a = (await source.BoundingBoxAsync())!;
-        var b = (await target.BoundingBoxAsync())!;
+        var a = await StableBoxAsync(source);
+        var b = await StableBoxAsync(target);
         var edges = await page.Locator(".react-flow__edge").CountAsync();
         await page.Mouse.MoveAsync(a.X + a.Width / 2, a.Y + a.Height / 2);
         await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(b.X + b.Width / 2, b.Y + b.Height / 2, new() { Steps = 15 });
+        // Away from the handle first, as a hand would: the connection line starts once the pointer leaves it.
+        await page.Mouse.MoveAsync((a.X + b.X) / 2, a.Y + 40, new() { Steps = 8 });
+        await Assertions.Expect(page.Locator(".react-flow__connection")).ToHaveCountAsync(1);
+        await page.Mouse.MoveAsync(b.X + b.Width / 2, b.Y + b.Height / 2, new() { Steps = 8 });
         await page.Mouse.UpAsync();
         await Assertions.Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(edges + 1);
+    }
+
+    /// <summary>
+    /// Where an element is once it has settled: React Flow draws a new node hidden until it has measured it, and a
+    /// pointer that goes down at a stale position grabs the canvas instead.
+    /// </summary>
+    private static async Task<LocatorBoundingBoxResult> StableBoxAsync(ILocator locator)
+    {
+        await Assertions.Expect(locator).ToBeVisibleAsync();
+        var last = await locator.BoundingBoxAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            await Task.Delay(100);
+            var now = await locator.BoundingBoxAsync();
+            if (now is not null && last is not null && now.X == last.X && now.Y == last.Y && now.Width == last.Width)
+            {
+                return now;
+            }
+            last = now;
+        }
+        throw new InvalidOperationException("The element kept moving.");
     }
 
     private static async Task SetParamAsync(IPage page, string title, string param, string value)
