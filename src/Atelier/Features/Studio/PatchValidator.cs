@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Atelier.Features.Studio;
@@ -52,8 +51,9 @@ internal sealed class PatchValidator(NodeRegistry registry)
 
     private PatchCheck Validate(JsonElement document, bool checkSize)
     {
+        // The element's own UTF-8 text, not a copy: a request's document is measured without allocating it again.
         if (checkSize && document.ValueKind is JsonValueKind.Object or JsonValueKind.Array
-            && Encoding.UTF8.GetByteCount(document.GetRawText()) is var size && size > PatchLimits.MaxDocumentBytes)
+            && System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(document).Length is var size && size > PatchLimits.MaxDocumentBytes)
         {
             return Fail("document", $"document: {size} bytes is over the limit of {PatchLimits.MaxDocumentBytes} bytes (1 MB).");
         }
@@ -431,7 +431,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
         {
             if (node.Type is { } type)
             {
-                return (type.Inputs.ToDictionary(p => p.Key, p => p.Value.Type), type.Outputs.ToDictionary(p => p.Key, p => p.Value.Type));
+                return (type.InputTypes, type.OutputTypes);
             }
             var module = _modules[node.Module!];
             return (module.Inputs, module.Outputs);
