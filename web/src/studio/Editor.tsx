@@ -293,7 +293,9 @@ function EditorShell({ api, packs, detail, onBack, onOpen }: Props) {
         <span
           data-testid="save-state"
           data-state={detail.canEdit ? saveState : 'readonly'}
-          className={`rounded px-1.5 py-0.5 text-xs ${saveState === 'failed' || saveState === 'conflict' ? 'bg-red-100 text-red-700 dark:bg-red-950 dark:text-red-300' : 'text-zinc-500'}`}
+          // A fixed width: the toolbar must not shift when "Saved" becomes "Unsaved changes" on a field's blur, or
+          // the click that caused the blur lands beside the button it was aimed at.
+          className={`w-36 shrink-0 truncate rounded px-1.5 py-0.5 text-xs ${saveState === 'failed' || saveState === 'conflict' ? 'bg-red-100 text-red-700 dark:bg-red-950 dark:text-red-300' : 'text-zinc-500'}`}
           title={saver.error}
           role="status"
         >
