@@ -29,6 +29,40 @@ export async function problemMessage(response: Response): Promise<string> {
 }
 
 /** The bearer token: one request at a time, reused until a minute before it expires, then renewed. */
+/**
+ * A fetch that sends the page's bearer token (when there is a token source) and, on a 401, renews the token and tries
+ * once more: the chat's and the studio's API clients and the studio runtime's media reads share it.
+ */
+export function bearerFetch(tokens: TokenSource | null, fetcher: typeof fetch = (input, init) => fetch(input, init)): typeof fetch {
+  return async (input, init) => {
+    const send = async (token: string | null) => {
+      const headers = new Headers(init?.headers);
+      if (token) headers.set('Authorization', `Bearer ${token}`);
+      return fetcher(input, { ...init, headers });
+    };
+    const response = await send(tokens ? await tokens.get() : null);
+    return response.status === 401 && tokens ? send(await tokens.renew()) : response;
+  };
+}
+
+/** Sends a JSON request through `fetcher` and reads the answer: problem details become an ApiError, 204 undefined. */
+export async function jsonRequest<T>(fetcher: typeof fetch, url: string, method: string, body?: unknown, raw = false): Promise<T> {
+  const response = await fetcher(url, {
+    method,
+    headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    credentials: 'same-origin',
+    ...(body === undefined ? {} : { body: raw ? (body as string) : JSON.stringify(body) }),
+  });
+  if (!response.ok) {
+    throw new ApiError(response.status, await problemMessage(response));
+  }
+  if (response.status === 204) {
+    return undefined as T;
+  }
+  const text = await response.text();
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
 export class TokenSource {
   #token: string | null = null;
   #validUntil = 0;

@@ -1,7 +1,7 @@
 // The messenger's HTTP side: the REST API under /api/v1 (docs/chat.md) and media uploads with progress. The bearer
 // token and the upload transport are shared with the studio (../http.ts).
 
-import { ApiError, problemMessage, TokenSource, uploadFile, type Upload } from '../http.ts';
+import { ApiError, bearerFetch, jsonRequest, TokenSource, uploadFile, type Upload } from '../http.ts';
 import type { ConversationDto, MessageDto, Reaction, UploadedMedia, UserSearchResult } from './types.ts';
 
 export interface Page<T> {
@@ -25,33 +25,15 @@ export class ChatApi {
   constructor(
     readonly tokens: TokenSource,
     private readonly base = '/api/v1',
-    private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
-  ) {}
+    fetcher: typeof fetch = (input, init) => fetch(input, init),
+  ) {
+    this.#fetch = bearerFetch(tokens, fetcher);
+  }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const send = async (token: string) =>
-      this.fetcher(this.base + path, {
-        method,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        credentials: 'same-origin',
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    let response = await send(await this.tokens.get());
-    if (response.status === 401) {
-      response = await send(await this.tokens.renew());
-    }
-    if (!response.ok) {
-      throw new ApiError(response.status, await problemMessage(response));
-    }
-    if (response.status === 204) {
-      return undefined as T;
-    }
-    const text = await response.text();
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+  readonly #fetch: typeof fetch;
+
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return jsonRequest<T>(this.#fetch, this.base + path, method, body);
   }
 
   conversations(cursor?: string): Promise<Page<ConversationDto>> {

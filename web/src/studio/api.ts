@@ -2,7 +2,7 @@
 // server runs), with the page's bearer token; a 401 renews the token once. Anonymous visitors (public patches) go
 // without a token.
 
-import { ApiError, problemMessage, type TokenSource } from '../http.ts';
+import { bearerFetch, jsonRequest, type TokenSource } from '../http.ts';
 import type { PackManifest, PatchDocument } from './types.ts';
 
 export type Visibility = 'private' | 'unlisted' | 'public';
@@ -62,41 +62,16 @@ export class StudioApi {
   constructor(
     readonly tokens: TokenSource | null,
     private readonly base = '/api/v1',
-    private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
-  ) {}
+    fetcher: typeof fetch = (input, init) => fetch(input, init),
+  ) {
+    this.authorizedFetch = bearerFetch(tokens, fetcher);
+  }
 
   /** A fetch that carries the page's bearer token (renewed once on a 401): the runtime's sampler reads media with it. */
-  readonly authorizedFetch: typeof fetch = async (input, init) => {
-    const send = async (token: string | null) =>
-      this.fetcher(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
-    const response = await send(this.tokens ? await this.tokens.get() : null);
-    return response.status === 401 && this.tokens ? send(await this.tokens.renew()) : response;
-  };
+  readonly authorizedFetch: typeof fetch;
 
-  async request<T>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
-    const send = async (token: string | null) =>
-      this.fetcher(this.base + path, {
-        method,
-        headers: {
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        credentials: 'same-origin',
-        ...(body === undefined ? {} : { body: raw ? (body as string) : JSON.stringify(body) }),
-      });
-    let response = await send(this.tokens ? await this.tokens.get() : null);
-    if (response.status === 401 && this.tokens) {
-      response = await send(await this.tokens.renew());
-    }
-    if (!response.ok) {
-      throw new ApiError(response.status, await problemMessage(response));
-    }
-    if (response.status === 204) {
-      return undefined as T;
-    }
-    const text = await response.text();
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+  request<T>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
+    return jsonRequest<T>(this.authorizedFetch, this.base + path, method, body, raw);
   }
 
   list(scope: 'mine' | 'public', q = '', cursor?: string | null): Promise<Page<PatchSummary>> {
