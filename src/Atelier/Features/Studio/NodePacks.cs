@@ -12,11 +12,12 @@ internal static class PortTypes
     public static readonly HashSet<string> Outputs = new(StringComparer.Ordinal) { "audio", "control", "trigger", "pattern", "midi" };
 
     /// <summary>
-    /// Equal types connect; an audio output may modulate a control input (audio-rate); an <c>any</c> input takes
-    /// everything but audio (a logger cannot print a signal of 48,000 values a second).
+    /// The patch format's one connection rule, as the server engine applies it (<see cref="Graph.ServerNodes.CanConnect"/>):
+    /// equal types, audio modulating control, any non-audio output into an <c>any</c> input. Both names are known
+    /// types (manifests are checked at start).
     /// </summary>
     public static bool Compatible(string output, string input) =>
-        output == input || (output == "audio" && input == "control") || (input == "any" && output != "audio");
+        Graph.ServerNodes.CanConnect(Enum.Parse<Graph.PortType>(output, ignoreCase: true), Enum.Parse<Graph.PortType>(input, ignoreCase: true));
 }
 
 /// <summary>An input or output of a node type.</summary>
