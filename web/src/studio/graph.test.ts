@@ -4,7 +4,6 @@ import {
   connect,
   connectionRefusal,
   copySelection,
-  flatten,
   groupIntoModule,
   parseClipboard,
   paste,
@@ -12,18 +11,27 @@ import {
   removeNodes,
   ungroup,
   validateImport,
-  type Graph,
 } from './graph.ts';
+import { flatten as flattenForRuntime } from './runtime/graph.ts';
 import type { PatchDocument } from './types.ts';
 
-/** Connections of a flat graph as comparable strings, node ids reduced to their last path segment. */
-function wiring(graph: Graph): string[] {
-  const last = (id: string) => id.split('/').pop();
-  return graph.edges.map((e) => `${last(e.from.node)}.${e.from.port}->${last(e.to.node)}.${e.to.port}`).sort();
+type Wired = { edges: Iterable<{ from: { node: string; port: string }; to: { node: string; port: string } }> };
+type Noded = { nodes: Iterable<{ id: string; type: string; params?: Record<string, unknown> }> };
+
+/** What plays: the document flattened the way the runtime does (modules expanded), as plain lists. */
+function flatten(doc: PatchDocument): Wired & Noded {
+  const flat = flattenForRuntime(doc);
+  return { nodes: [...flat.nodes.values()], edges: [...flat.edges.values()] };
 }
 
-function nodesOf(graph: Graph): string[] {
-  return graph.nodes.map((n) => `${n.id.split('/').pop()}:${n.type}:${JSON.stringify(n.params ?? {})}`).sort();
+/** Connections of a flat graph as comparable strings, node ids reduced to their last path segment. */
+function wiring(graph: Wired): string[] {
+  const last = (id: string) => id.split('/').pop();
+  return [...graph.edges].map((e) => `${last(e.from.node)}.${e.from.port}->${last(e.to.node)}.${e.to.port}`).sort();
+}
+
+function nodesOf(graph: Noded): string[] {
+  return [...graph.nodes].map((n) => `${n.id.split('/').pop()}:${n.type}:${JSON.stringify(n.params ?? {})}`).sort();
 }
 
 describe('connection rules', () => {

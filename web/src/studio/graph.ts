@@ -1,5 +1,5 @@
 // Pure graph logic of the editor: node registry, port types and the connection rules of docs/patch-format.md, the
-// graphs of a document (the top level and each module), grouping nodes into a module and back, flattening, and the
+// graphs of a document (the top level and each module), grouping nodes into a module and back, and the
 // clipboard. No React and no I/O, so graph.test.ts can check each rule.
 
 import type {
@@ -12,7 +12,6 @@ import type {
   PatchEdge,
   PatchModule,
   PatchNode,
-  PortRef,
   PortSpec,
   PortType,
 } from './types.ts';
@@ -479,52 +478,6 @@ export function ungroup(doc: PatchDocument, moduleId: string | null, nodeId: str
 export function moduleInUse(doc: PatchDocument, id: string): boolean {
   const uses = (nodes: PatchNode[]) => nodes.some((n) => n.type === 'module' && n.module === id);
   return uses(doc.nodes) || (doc.modules ?? []).some((m) => m.id !== id && uses(m.nodes));
-}
-
-/**
- * The document as one flat graph: every module node replaced, recursively, by its module's nodes (ids joined with
- * `/` to the module node's path) and its exposed ports wired through. What plays is the same before and after
- * grouping, which the tests check with this.
- */
-export function flatten(doc: PatchDocument): Graph {
-  const nodes: PatchNode[] = [];
-  const edges: PatchEdge[] = [];
-  const walk = (graph: Graph, prefix: string, depth: number): Resolver => {
-    // null: a module node whose module is missing (or nested absurdly deep): nothing flows through it.
-    const inner = new Map<string, { module: PatchModule; resolver: Resolver } | null>();
-    for (const n of graph.nodes) {
-      if (n.type === 'module') {
-        const module = doc.modules?.find((m) => m.id === n.module);
-        inner.set(n.id, module && depth < 32 ? { module, resolver: walk(module, `${prefix}${n.id}/`, depth + 1) } : null);
-      } else {
-        nodes.push({ ...n, id: prefix + n.id });
-      }
-    }
-    const resolve = (side: 'inputs' | 'outputs') => (node: string, port: string): PortRef[] => {
-      const sub = inner.get(node);
-      if (sub === undefined) {
-        return [{ node: prefix + node, port }];
-      }
-      const exposed = sub?.module[side].find((p) => p.id === port);
-      return sub && exposed ? sub.resolver[side](exposed.node, exposed.port) : [];
-    };
-    const resolver: Resolver = { inputs: resolve('inputs'), outputs: resolve('outputs') };
-    for (const e of graph.edges) {
-      for (const from of resolver.outputs(e.from.node, e.from.port)) {
-        for (const to of resolver.inputs(e.to.node, e.to.port)) {
-          edges.push({ id: prefix + e.id, from, to });
-        }
-      }
-    }
-    return resolver;
-  };
-  walk(doc, '', 0);
-  return { nodes, edges };
-}
-
-interface Resolver {
-  inputs(node: string, port: string): PortRef[];
-  outputs(node: string, port: string): PortRef[];
 }
 
 // ---- clipboard ----
