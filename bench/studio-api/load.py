@@ -2,7 +2,8 @@
 """Save/load latency of the patches API for one large patch (bench/studio-api.sh).
 
 Usage: load.py BASE_URL TOKEN NODES N CONCURRENCY
-Creates a valid patch of NODES nodes (oscillator -> gain pairs into one output), then times N sequential GETs and
+Creates a valid patch of NODES nodes (oscillator -> gain pairs into one output), warms the server up with 300 loads and
+saves, then times N sequential GETs and
 N sequential PUTs (each a checkpoint from the current version), then N GETs and N PUTs spread over CONCURRENCY
 threads (each thread its own keep-alive connection; PUTs without baseVersion so they do not conflict). Prints one
 JSON object with the latencies in milliseconds per phase.
@@ -10,6 +11,7 @@ JSON object with the latencies in milliseconds per phase.
 import http.client, json, sys, threading, time, urllib.parse
 
 base, token, nodes, n, concurrency = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+WARMUP = 300
 url = urllib.parse.urlparse(base)
 headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
 
@@ -51,9 +53,12 @@ pid, version = created["id"], created["version"]
 size = len(json.dumps(patch(nodes, 0)))
 results = {"nodes": created["nodeCount"], "document_bytes": size}
 
-for _ in range(20):  # warm-up: JIT, connection pools, query plans
+# Warm-up: connection pools, query plans and the JIT. .NET compiles a method quickly first and again, optimised, after
+# it has run 30 times (tiered compilation, twice with profile-guided optimisation), in the background; a few hundred
+# requests bring the server to the state it is in after running for a while, which is what the table measures.
+for i in range(WARMUP):
     call(conn, "GET", f"/api/v1/patches/{pid}")
-    _, body = call(conn, "PUT", f"/api/v1/patches/{pid}", {"name": "Benchmark patch", "document": patch(nodes, 1), "checkpoint": False})
+    call(conn, "PUT", f"/api/v1/patches/{pid}", {"name": "Benchmark patch", "document": patch(nodes, 1), "checkpoint": i % 2 == 0})
 
 get, put = [], []
 for i in range(n):

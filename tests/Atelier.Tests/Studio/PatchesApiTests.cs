@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Atelier.Features.Studio;
 using Atelier.Tests.Messenger;
 
 namespace Atelier.Tests.Studio;
@@ -272,6 +273,52 @@ public abstract class PatchesApiTests(AtelierFactory app)
         var loaded = await ann.Api.GetFromJsonAsync<JsonElement>($"/api/v1/patches/{id}");
         loaded.GetProperty("nodeCount").GetInt32().ShouldBe(500);
         loaded.GetProperty("document").GetProperty("nodes").GetArrayLength().ShouldBe(500);
+    }
+
+    [Fact]
+    public async Task ASavesAnswer_IsWhatTheNextLoadReturns()
+    {
+        var ann = await app.UserAsync("Ann");
+        var original = Id(await ann.CreatePatchAsync("Origin", StudioApps.Simple(), visibility: "public"));
+        var fork = Id(await (await ann.Api.PostAsJsonAsync($"/api/v1/patches/{original}/fork", new { name = "Mine" })).Content.ReadFromJsonAsync<JsonElement>());
+        var doc = StudioApps.Simple();
+        doc["nodes"]![0]!["params"]!["frequency"] = 330;
+
+        foreach (var checkpoint in new[] { true, false })
+        {
+            var saved = await ann.SaveAsync(fork, doc, "Renamed", visibility: "unlisted", checkpoint: checkpoint);
+            saved.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var answer = JsonNode.Parse(await saved.Content.ReadAsStringAsync())!;
+            var loaded = JsonNode.Parse(await ann.Api.GetStringAsync($"/api/v1/patches/{fork}"))!;
+            JsonNode.DeepEquals(answer, loaded).ShouldBeTrue($"save answered {answer.ToJsonString()}\nload gave {loaded.ToJsonString()}");
+            answer["name"]!.GetValue<string>().ShouldBe("Renamed");
+            answer["visibility"]!.GetValue<string>().ShouldBe("unlisted");
+            answer["forkedFrom"]!["id"]!.GetValue<Guid>().ShouldBe(original);
+            answer["document"]!["nodes"]![0]!["params"]!["frequency"]!.GetValue<double>().ShouldBe(330);
+        }
+    }
+
+    [Fact]
+    public async Task OnlyTheNewestHundredVersions_AreKept()
+    {
+        var ann = await app.UserAsync("Ann");
+        var id = Id(await ann.CreatePatchAsync("Many saves", StudioApps.Simple()));
+        for (var i = 0; i < 104; i++) // versions 2…105
+        {
+            (await ann.SaveAsync(id, StudioApps.Simple(), $"Save {i}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var versions = await ann.Api.GetFromJsonAsync<JsonElement>($"/api/v1/patches/{id}/versions");
+        var numbers = versions.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("number").GetInt32()).ToList();
+        numbers.Count.ShouldBe(PatchService.MaxVersions);
+        numbers[0].ShouldBe(105);
+        numbers[^1].ShouldBe(6);
+        (await ann.Api.GetAsync($"/api/v1/patches/{id}/versions/5")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await ann.Api.GetAsync($"/api/v1/patches/{id}/versions/6")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ann.Api.PostAsync($"/api/v1/patches/{id}/versions/1/restore", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var restored = await ann.Api.PostAsync($"/api/v1/patches/{id}/versions/6/restore", null);
+        restored.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await restored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32().ShouldBe(106);
     }
 }
 

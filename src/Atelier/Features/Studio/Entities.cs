@@ -51,6 +51,8 @@ internal sealed class PatchConfiguration : IEntityTypeConfiguration<Patch>
         b.Property(p => p.Slug).HasMaxLength(PatchLimits.MaxSlug);
         b.Property(p => p.Description).HasMaxLength(PatchLimits.MaxDescription);
         b.Property(p => p.Visibility).HasConversion<string>().HasMaxLength(16);
+        // A save updates the row only while it still holds the version the save read (PatchService.SaveVersionAsync).
+        b.Property(p => p.Version).IsConcurrencyToken();
         b.HasIndex(p => p.Slug).IsUnique();
         b.HasIndex(p => new { p.OwnerId, p.UpdatedAt });
         b.HasIndex(p => new { p.Visibility, p.UpdatedAt });

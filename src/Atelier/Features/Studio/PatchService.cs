@@ -27,19 +27,33 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
 
     public const string EmptyDocument = """{"format":"atelier.patch","version":1,"nodes":[],"edges":[],"modules":[],"controls":[]}""";
 
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+    /// <summary>The time in whole microseconds, as the databases keep it, so an answer built from it equals a later read.</summary>
+    private DateTime Now => clock.GetUtcNow().UtcDateTime is var t ? t.AddTicks(-(t.Ticks % 10)) : default;
 
     /// <summary>The patches <paramref name="me"/> may read.</summary>
     private IQueryable<Patch> Readable(Guid? me) =>
         db.Patches.Where(p => p.Visibility != PatchVisibility.Private || p.OwnerId == me);
 
-    private IQueryable<PatchSummary> Summaries(IQueryable<Patch> patches, Guid? me) =>
+    /// <summary>A patch with what every answer shows of it: its summary (owner's name, the fork origin the reader may see).</summary>
+    private sealed class Row
+    {
+        public required Patch Patch { get; init; }
+        public required PatchSummary Summary { get; init; }
+    }
+
+    private IQueryable<Row> Rows(IQueryable<Patch> patches, Guid? me) =>
         from p in patches
         join u in db.Users on p.OwnerId equals u.Id
         join f in db.Patches on p.ForkedFromId equals f.Id into forks
         from f in forks.Where(f => f.Visibility != PatchVisibility.Private || f.OwnerId == me).DefaultIfEmpty()
-        select new PatchSummary(p.Id, p.Slug, p.Name, p.Description, Lower(p.Visibility), p.Version, p.NodeCount,
-            new PatchPerson(u.Id, u.DisplayName), f == null ? null : new PatchOrigin(f.Id, f.Slug, f.Name), p.CreatedAt, p.UpdatedAt);
+        select new Row
+        {
+            Patch = p,
+            Summary = new PatchSummary(p.Id, p.Slug, p.Name, p.Description, Lower(p.Visibility), p.Version, p.NodeCount,
+                new PatchPerson(u.Id, u.DisplayName), f == null ? null : new PatchOrigin(f.Id, f.Slug, f.Name), p.CreatedAt, p.UpdatedAt),
+        };
+
+    private IQueryable<PatchSummary> Summaries(IQueryable<Patch> patches, Guid? me) => Rows(patches, me).Select(r => r.Summary);
 
     private static string Lower(PatchVisibility v) => v == PatchVisibility.Public ? "public" : v == PatchVisibility.Unlisted ? "unlisted" : "private";
 
@@ -66,16 +80,7 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
     public async Task<PatchDetail?> GetAsync(Guid? me, Guid? id, string? slug, CancellationToken ct)
     {
         var patches = id is { } key ? Readable(me).Where(p => p.Id == key) : Readable(me).Where(p => p.Slug == slug);
-        var row = await (from p in patches
-                         join u in db.Users on p.OwnerId equals u.Id
-                         join f in db.Patches on p.ForkedFromId equals f.Id into forks
-                         from f in forks.Where(f => f.Visibility != PatchVisibility.Private || f.OwnerId == me).DefaultIfEmpty()
-                         select new
-                         {
-                             Summary = new PatchSummary(p.Id, p.Slug, p.Name, p.Description, Lower(p.Visibility), p.Version, p.NodeCount,
-                                 new PatchPerson(u.Id, u.DisplayName), f == null ? null : new PatchOrigin(f.Id, f.Slug, f.Name), p.CreatedAt, p.UpdatedAt),
-                             p.Document,
-                         }).AsNoTracking().FirstOrDefaultAsync(ct);
+        var row = await Rows(patches, me).Select(r => new { r.Summary, r.Patch.Document }).AsNoTracking().FirstOrDefaultAsync(ct);
         return row is null ? null : Detail(row.Summary, row.Document, me);
     }
 
@@ -105,7 +110,7 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
         {
             return Task.FromResult<(PatchDetail?, PatchError?)>((null, new PatchError(400, "The patch is not valid.", null, errors)));
         }
-        return AddAsync(me, name!, description, visibility, check is null ? EmptyDocument : Encoding.UTF8.GetString(check.Document!),
+        return AddAsync(me, name!, description, visibility, check?.Document ?? EmptyDocument,
             check?.NodeCount ?? 0, forkedFrom: null, ct);
     }
 
@@ -118,7 +123,7 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
         AddDocumentErrors(check, errors, prefix: "");
         return errors.Count > 0
             ? Task.FromResult<(PatchDetail?, PatchError?)>((null, new PatchError(400, "The patch is not valid.", null, errors)))
-            : AddAsync(me, title!, "", PatchVisibility.Private, Encoding.UTF8.GetString(check.Document!), check.NodeCount, forkedFrom: null, ct);
+            : AddAsync(me, title!, "", PatchVisibility.Private, check.Document!, check.NodeCount, forkedFrom: null, ct);
     }
 
     public async Task<(PatchDetail? Patch, PatchError? Error)> ForkAsync(Guid me, Guid id, string? name, CancellationToken ct)
@@ -184,89 +189,140 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
         }
     }
 
+    /// <summary>
+    /// What a save needs of the patch, read in one query without its document: the current state, the owner's name and
+    /// the fork origin for the answer, and who wrote the newest version and when (whether an autosave may fold into it).
+    /// </summary>
+    private sealed record SaveTarget(
+        PatchSummary Summary, Guid OwnerId, PatchVisibility Visibility, Guid? NewestAuthor, DateTime? NewestCreatedAt);
+
+    private Task<SaveTarget?> SaveTargetAsync(Guid me, Guid id, CancellationToken ct) =>
+        Rows(Readable(me).Where(p => p.Id == id), me).Select(r => new SaveTarget(r.Summary, r.Patch.OwnerId, r.Patch.Visibility,
+            db.PatchVersions.Where(v => v.PatchId == r.Patch.Id && v.Number == r.Patch.Version).Select(v => (Guid?)v.AuthorId).FirstOrDefault(),
+            db.PatchVersions.Where(v => v.PatchId == r.Patch.Id && v.Number == r.Patch.Version).Select(v => (DateTime?)v.CreatedAt).FirstOrDefault()))
+        .AsNoTracking().FirstOrDefaultAsync(ct);
+
     public async Task<(PatchDetail? Patch, PatchError? Error)> UpdateAsync(Guid me, Guid id, PatchUpdate request, CancellationToken ct)
     {
-        var patch = await Readable(me).SingleOrDefaultAsync(p => p.Id == id, ct);
-        if (patch is null)
+        // The document is checked while the patch is read: the query is in flight on the database during the check.
+        var reading = SaveTargetAsync(me, id, ct);
+        var check = request.Document is { } document ? validator.Validate(document) : null;
+        var target = await reading;
+        if (target is null)
         {
             return (null, PatchError.NotFound());
         }
-        if (patch.OwnerId != me)
+        if (target.OwnerId != me)
         {
             return (null, new PatchError(403, "Only the owner can change this patch.", "Fork it to make a copy of your own."));
         }
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var name = Name(request.Name, errors);
-        var description = request.Description is null ? patch.Description : Description(request.Description, errors);
-        var visibility = Visibility(request.Visibility, patch.Visibility, errors);
-        PatchCheck? check = null;
-        if (request.Document is not { } document)
+        var description = request.Description is null ? target.Summary.Description : Description(request.Description, errors);
+        var visibility = Visibility(request.Visibility, target.Visibility, errors);
+        if (check is null)
         {
             errors["document"] = ["document: is required (the whole patch document)."];
         }
         else
         {
-            check = validator.Validate(document);
             AddDocumentErrors(check, errors);
         }
         if (errors.Count > 0)
         {
             return (null, new PatchError(400, "The patch is not valid.", null, errors));
         }
-        if (request.BaseVersion is { } baseVersion && baseVersion != patch.Version)
+        if (request.BaseVersion is { } baseVersion && baseVersion != target.Summary.Version)
         {
-            return (null, Stale(patch.Version));
+            return (null, Stale(target.Summary.Version));
         }
-        var text = Encoding.UTF8.GetString(check!.Document!);
-        var error = await SaveVersionAsync(me, patch, name!, description, visibility, text, check.NodeCount, request.Checkpoint ?? true, ct);
-        return error is null ? (await DetailAsync(me, patch, ct), null) : (null, error);
+        return await SaveVersionAsync(me, target, name!, description, visibility, check!.Document!, check.NodeCount, request.Checkpoint ?? true, ct);
     }
 
     private static PatchError Stale(int current) => new(409, "The patch was saved elsewhere since you opened it.",
         $"It is at version {current} now. Reload it (or fork your copy) before saving.");
 
-    /// <summary>Writes the new state and its version: a checkpoint appends one; an autosave may fold into the newest.</summary>
-    private async Task<PatchError?> SaveVersionAsync(Guid me, Patch patch, string name, string description, PatchVisibility visibility,
-        string document, int nodeCount, bool checkpoint, CancellationToken ct)
+    /// <summary>
+    /// Writes the new state and its version in one batch, without reading the document back: a checkpoint appends a
+    /// version; an autosave folds into the newest while that is the same author's and younger than the window. The
+    /// patch row is updated only if its version is still the one read (another save in between → 409).
+    /// </summary>
+    private async Task<(PatchDetail?, PatchError?)> SaveVersionAsync(Guid me, SaveTarget target, string name, string description,
+        PatchVisibility visibility, string document, int nodeCount, bool checkpoint, CancellationToken ct)
     {
         var now = Now;
-        var newest = checkpoint ? null : await db.PatchVersions.SingleOrDefaultAsync(v => v.PatchId == patch.Id && v.Number == patch.Version, ct);
-        if (newest is not null && newest.AuthorId == me && now - newest.CreatedAt < CoalesceWindow)
+        var current = target.Summary;
+        var fold = !checkpoint && target.NewestAuthor == me && target.NewestCreatedAt is { } createdAt && now - createdAt < CoalesceWindow;
+        var patch = new Patch
         {
-            // The version keeps its creation time, so a long session of autosaves still leaves a version every 10 minutes.
-            newest.Name = name;
-            newest.Document = document;
-            newest.NodeCount = nodeCount;
-        }
-        else
-        {
-            patch.Version++;
-            db.PatchVersions.Add(new PatchVersion { PatchId = patch.Id, Number = patch.Version, Name = name, Document = document, NodeCount = nodeCount, AuthorId = me, CreatedAt = now });
-        }
+            Id = current.Id, OwnerId = target.OwnerId, Name = current.Name, Slug = current.Slug, Document = "", Version = current.Version,
+        };
+        var row = db.Patches.Attach(patch);
         patch.Name = name;
         patch.Description = description;
         patch.Visibility = visibility;
         patch.Document = document;
         patch.NodeCount = nodeCount;
         patch.UpdatedAt = now;
+        foreach (var changed in (ReadOnlySpan<string>)[nameof(Patch.Name), nameof(Patch.Description), nameof(Patch.Visibility),
+                     nameof(Patch.Document), nameof(Patch.NodeCount), nameof(Patch.UpdatedAt)])
+        {
+            row.Property(changed).IsModified = true;
+        }
+        if (fold)
+        {
+            // The version keeps its creation time, so a long session of autosaves still leaves a version every 10 minutes.
+            var newest = db.PatchVersions.Attach(new PatchVersion { PatchId = current.Id, Number = current.Version, Name = name, Document = "" });
+            newest.Entity.Name = name;
+            newest.Entity.Document = document;
+            newest.Entity.NodeCount = nodeCount;
+            newest.Property(v => v.Name).IsModified = true;
+            newest.Property(v => v.Document).IsModified = true;
+            newest.Property(v => v.NodeCount).IsModified = true;
+        }
+        else
+        {
+            patch.Version++;
+            row.Property(p => p.Version).IsModified = true;
+            db.PatchVersions.Add(new PatchVersion { PatchId = current.Id, Number = patch.Version, Name = name, Document = document, NodeCount = nodeCount, AuthorId = me, CreatedAt = now });
+        }
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            // Another save took this version number first.
+            // Another save took this version number (or changed the patch) first.
             db.ChangeTracker.Clear();
-            var current = await db.Patches.Where(p => p.Id == patch.Id).Select(p => p.Version).SingleOrDefaultAsync(ct);
-            return Stale(current);
+            var version = await db.Patches.Where(p => p.Id == current.Id).Select(p => p.Version).SingleOrDefaultAsync(ct);
+            return (null, Stale(version));
         }
-        var oldest = patch.Version - MaxVersions;
-        if (oldest > 0)
+        finally
         {
-            await db.PatchVersions.Where(v => v.PatchId == patch.Id && v.Number <= oldest).ExecuteDeleteAsync(ct);
+            db.ChangeTracker.Clear();
         }
-        return null;
+        // Old versions go in batches: reads already hide all but the newest MaxVersions (VisibleVersions).
+        if (patch.Version % PruneEvery == 0 && patch.Version > MaxVersions)
+        {
+            var oldest = patch.Version - MaxVersions;
+            await db.PatchVersions.Where(v => v.PatchId == current.Id && v.Number <= oldest).ExecuteDeleteAsync(ct);
+        }
+        var saved = current with
+        {
+            Name = name, Description = description, Visibility = Lower(visibility), Version = patch.Version, NodeCount = nodeCount, UpdatedAt = now,
+        };
+        return (Detail(saved, document, me), null);
     }
+
+    /// <summary>Versions are deleted every this many; until then the older ones are kept but not shown.</summary>
+    private const int PruneEvery = 10;
+
+    /// <summary>The versions of patch <paramref name="id"/> still shown: the newest <see cref="MaxVersions"/>.</summary>
+    private IQueryable<PatchVersion> VisibleVersions(Guid? me, Guid id) =>
+        from v in db.PatchVersions
+        join p in Readable(me) on v.PatchId equals p.Id
+        where v.PatchId == id && v.Number > p.Version - MaxVersions
+        select v;
 
     public async Task<PatchError?> DeleteAsync(Guid me, Guid id, CancellationToken ct)
     {
@@ -289,8 +345,7 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
         {
             return null;
         }
-        var items = await (from v in db.PatchVersions
-                           where v.PatchId == id
+        var items = await (from v in VisibleVersions(me, id)
                            join u in db.Users on v.AuthorId equals u.Id into authors
                            from u in authors.DefaultIfEmpty()
                            orderby v.Number descending
@@ -301,28 +356,29 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
     }
 
     public Task<PatchVersionDetail?> VersionAsync(Guid? me, Guid id, int number, CancellationToken ct) =>
-        (from v in db.PatchVersions
-         where v.PatchId == id && v.Number == number && Readable(me).Any(p => p.Id == id)
+        (from v in VisibleVersions(me, id)
+         where v.Number == number
          select new PatchVersionDetail(v.Number, v.Name, v.Document, v.CreatedAt)).AsNoTracking().SingleOrDefaultAsync(ct);
 
     public async Task<(PatchDetail? Patch, PatchError? Error)> RestoreAsync(Guid me, Guid id, int number, CancellationToken ct)
     {
-        var patch = await Readable(me).SingleOrDefaultAsync(p => p.Id == id, ct);
-        if (patch is null)
+        var target = await SaveTargetAsync(me, id, ct);
+        if (target is null)
         {
             return (null, PatchError.NotFound());
         }
-        if (patch.OwnerId != me)
+        if (target.OwnerId != me)
         {
             return (null, new PatchError(403, "Only the owner can restore a version of this patch."));
         }
-        var version = await db.PatchVersions.AsNoTracking().SingleOrDefaultAsync(v => v.PatchId == id && v.Number == number, ct);
+        var version = await VisibleVersions(me, id).AsNoTracking().Where(v => v.Number == number)
+            .Select(v => new { v.Document, v.NodeCount }).SingleOrDefaultAsync(ct);
         if (version is null)
         {
             return (null, new PatchError(404, "There is no such version.", $"Only the newest {MaxVersions} versions are kept."));
         }
-        var error = await SaveVersionAsync(me, patch, patch.Name, patch.Description, patch.Visibility, version.Document, version.NodeCount, checkpoint: true, ct);
-        return error is null ? (await DetailAsync(me, patch, ct), null) : (null, error);
+        var s = target.Summary;
+        return await SaveVersionAsync(me, target, s.Name, s.Description, target.Visibility, version.Document, version.NodeCount, checkpoint: true, ct);
     }
 
     /// <summary>The stored document and the slug its file is named after.</summary>

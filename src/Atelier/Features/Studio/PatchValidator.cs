@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Atelier.Features.Studio;
@@ -6,7 +7,7 @@ namespace Atelier.Features.Studio;
 /// The outcome of checking a patch document: on success the normalised document to store and its node count; otherwise
 /// the faults keyed by JSON path (docs/patch-format.md "Validation"), each message naming the path and the problem.
 /// </summary>
-internal sealed record PatchCheck(byte[]? Document, int NodeCount, Dictionary<string, string[]> Errors)
+internal sealed record PatchCheck(string? Document, int NodeCount, Dictionary<string, string[]> Errors)
 {
     public bool IsValid => Errors.Count == 0;
 }
@@ -119,12 +120,12 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 Add("document", $"must be a JSON object (a patch document), not {Kind(doc)}.");
                 return;
             }
-            if (!doc.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != Format)
+            if (!doc.TryGetProperty("format"u8, out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != Format)
             {
                 Add("format", $"must be \"{Format}\" (this is not a patch document).");
                 return;
             }
-            if (!doc.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v < 1)
+            if (!doc.TryGetProperty("version"u8, out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v < 1)
             {
                 Add("version", $"must be the format version number ({CurrentVersion}).");
                 return;
@@ -136,7 +137,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
             }
 
             // Module definitions first: nodes anywhere may instantiate any of them.
-            var modules = Array(doc, "modules", "modules", optional: true);
+            var modules = Array(doc, F.Modules, "modules", optional: true);
             for (var i = 0; i < modules.Count; i++)
             {
                 var m = modules[i];
@@ -153,7 +154,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
                         Add($"{at}.id", $"the module id '{id}' is used twice.");
                     }
                 }
-                Label(m, "name", at, required: true);
+                Label(m, F.Name, at, required: true);
             }
 
             var top = ReadNodes(doc, "", null);
@@ -170,8 +171,8 @@ internal sealed class PatchValidator(NodeRegistry registry)
             FindRecursion();
             foreach (var module in Ordered())
             {
-                module.Inputs = ExposedPorts(module, "inputs", input: true);
-                module.Outputs = ExposedPorts(module, "outputs", input: false);
+                module.Inputs = ExposedPorts(module, F.Inputs, input: true);
+                module.Outputs = ExposedPorts(module, F.Outputs, input: false);
             }
 
             ReadEdges(doc, "", top);
@@ -186,7 +187,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
         private Dictionary<string, Node> ReadNodes(JsonElement graph, string prefix, Module? owner)
         {
             var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
-            var list = Array(graph, "nodes", prefix + "nodes", optional: false);
+            var list = Array(graph, F.Nodes, prefix + "nodes", optional: false);
             NodeCount += list.Count;
             if (NodeCount > PatchLimits.MaxNodes)
             {
@@ -207,15 +208,15 @@ internal sealed class PatchValidator(NodeRegistry registry)
                     Add($"{at}.id", $"the node id '{id}' is used twice in this graph.");
                     id = null;
                 }
-                foreach (var axis in (ReadOnlySpan<string>)["x", "y"])
+                foreach (var axis in (ReadOnlySpan<JsonEncodedText>)[F.X, F.Y])
                 {
-                    if (!n.TryGetProperty(axis, out var c) || !Finite(c))
+                    if (!n.TryGetProperty(axis.EncodedUtf8Bytes, out var c) || !Finite(c))
                     {
                         Add($"{at}.{axis}", "must be a number (the position on the canvas).");
                     }
                 }
-                Label(n, "label", at, required: false);
-                if (!n.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String || typeElement.GetString() is not { Length: > 0 } type)
+                Label(n, F.Label, at, required: false);
+                if (!n.TryGetProperty("type"u8, out var typeElement) || typeElement.ValueKind != JsonValueKind.String || typeElement.GetString() is not { Length: > 0 } type)
                 {
                     Add($"{at}.type", "must be a node type (e.g. core.oscillator) or \"module\".");
                     continue;
@@ -223,7 +224,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 Node? node = null;
                 if (type == "module")
                 {
-                    if (!n.TryGetProperty("module", out var name) || name.ValueKind != JsonValueKind.String)
+                    if (!n.TryGetProperty("module"u8, out var name) || name.ValueKind != JsonValueKind.String)
                     {
                         Add($"{at}.module", "a module node names the id of a module definition.");
                     }
@@ -236,7 +237,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
                         node = new Node(id ?? "", null, name.GetString());
                         owner?.Uses.Add(name.GetString()!);
                     }
-                    if (n.TryGetProperty("params", out var p) && (p.ValueKind != JsonValueKind.Object || p.EnumerateObject().Any()))
+                    if (n.TryGetProperty("params"u8, out var p) && (p.ValueKind != JsonValueKind.Object || p.EnumerateObject().Any()))
                     {
                         Add($"{at}.params", "a module node has no parameters (set them on the nodes inside the module).");
                     }
@@ -260,7 +261,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
 
         private void Params(JsonElement node, string at, NodeType type)
         {
-            if (!node.TryGetProperty("params", out var values))
+            if (!node.TryGetProperty("params"u8, out var values))
             {
                 return;
             }
@@ -386,7 +387,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
             return order;
         }
 
-        private Dictionary<string, string> ExposedPorts(Module module, string field, bool input)
+        private Dictionary<string, string> ExposedPorts(Module module, JsonEncodedText field, bool input)
         {
             var ports = new Dictionary<string, string>(StringComparer.Ordinal);
             var list = Array(module.Json, field, $"{module.Path}.{field}", optional: true);
@@ -400,7 +401,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
                     continue;
                 }
                 var id = Id(p, at);
-                Label(p, "name", at, required: true);
+                Label(p, F.Name, at, required: true);
                 var inner = Ref(p, at);
                 if (id is null || inner is null)
                 {
@@ -408,7 +409,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 }
                 if (!module.Nodes.TryGetValue(inner.Value.Node, out var node))
                 {
-                    Add($"{at}.node", $"module '{module.Json.GetProperty("id")}' has no node '{inner.Value.Node}'.");
+                    Add($"{at}.node", $"module '{module.Json.GetProperty("id"u8)}' has no node '{inner.Value.Node}'.");
                     continue;
                 }
                 var (inputs, outputs) = PortsOf(node);
@@ -439,7 +440,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
 
         private void ReadEdges(JsonElement graph, string prefix, Dictionary<string, Node> nodes)
         {
-            var list = Array(graph, "edges", prefix + "edges", optional: false);
+            var list = Array(graph, F.Edges, prefix + "edges", optional: false);
             var ids = new HashSet<string>(StringComparer.Ordinal);
             var fed = new Dictionary<(string, string), int>();
             for (var i = 0; i < list.Count; i++)
@@ -455,8 +456,8 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 {
                     Add($"{at}.id", $"the edge id '{id}' is used twice in this graph.");
                 }
-                var from = e.TryGetProperty("from", out var f) ? Ref(f, $"{at}.from") : Missing($"{at}.from");
-                var to = e.TryGetProperty("to", out var t) ? Ref(t, $"{at}.to") : Missing($"{at}.to");
+                var from = e.TryGetProperty("from"u8, out var f) ? Ref(f, $"{at}.from") : Missing($"{at}.from");
+                var to = e.TryGetProperty("to"u8, out var t) ? Ref(t, $"{at}.to") : Missing($"{at}.to");
                 var outType = from is { } a ? End(nodes, a, $"{at}.from", output: true) : null;
                 var inType = to is { } b ? End(nodes, b, $"{at}.to", output: false) : null;
                 if (outType is null || inType is null || outType == "unknown" || inType == "unknown")
@@ -509,7 +510,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
 
         private void ReadControls(JsonElement doc, Dictionary<string, Node> top)
         {
-            var list = Array(doc, "controls", "controls", optional: true);
+            var list = Array(doc, F.Controls, "controls", optional: true);
             for (var i = 0; i < list.Count; i++)
             {
                 var at = $"controls[{i}]";
@@ -519,9 +520,9 @@ internal sealed class PatchValidator(NodeRegistry registry)
                     Add(at, "must be an object { node, param, label? }.");
                     continue;
                 }
-                Label(c, "label", at, required: false);
-                var node = String(c, "node", at);
-                var param = String(c, "param", at);
+                Label(c, F.Label, at, required: false);
+                var node = String(c, F.Node, at);
+                var param = String(c, F.Param, at);
                 if (node is null || param is null)
                 {
                     continue;
@@ -543,7 +544,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
 
         private void ReadViewport(JsonElement doc)
         {
-            if (!doc.TryGetProperty("viewport", out var viewport) || viewport.ValueKind == JsonValueKind.Null)
+            if (!doc.TryGetProperty("viewport"u8, out var viewport) || viewport.ValueKind == JsonValueKind.Null)
             {
                 return;
             }
@@ -552,18 +553,18 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 Add("viewport", "must be an object { x, y, zoom }.");
                 return;
             }
-            foreach (var field in (ReadOnlySpan<string>)["x", "y", "zoom"])
+            foreach (var field in (ReadOnlySpan<JsonEncodedText>)[F.X, F.Y, F.Zoom])
             {
-                if (!viewport.TryGetProperty(field, out var v) || !Finite(v) || (field == "zoom" && v.GetDouble() <= 0))
+                if (!viewport.TryGetProperty(field.EncodedUtf8Bytes, out var v) || !Finite(v) || (field.Equals(F.Zoom) && v.GetDouble() <= 0))
                 {
-                    Add($"viewport.{field}", field == "zoom" ? "must be a number above 0." : "must be a number.");
+                    Add($"viewport.{field}", field.Equals(F.Zoom) ? "must be a number above 0." : "must be a number.");
                 }
             }
         }
 
-        private List<JsonElement> Array(JsonElement o, string field, string at, bool optional)
+        private List<JsonElement> Array(JsonElement o, JsonEncodedText field, string at, bool optional)
         {
-            if (!o.TryGetProperty(field, out var value) || (optional && value.ValueKind == JsonValueKind.Null))
+            if (!o.TryGetProperty(field.EncodedUtf8Bytes, out var value) || (optional && value.ValueKind == JsonValueKind.Null))
             {
                 if (!optional)
                 {
@@ -581,7 +582,7 @@ internal sealed class PatchValidator(NodeRegistry registry)
 
         private string? Id(JsonElement o, string at)
         {
-            if (!o.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String)
+            if (!o.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String)
             {
                 Add($"{at}.id", "an id is required (1–64 of A-Z, a-z, 0-9, '_' and '-').");
                 return null;
@@ -595,9 +596,9 @@ internal sealed class PatchValidator(NodeRegistry registry)
             return s;
         }
 
-        private string? String(JsonElement o, string field, string at)
+        private string? String(JsonElement o, JsonEncodedText field, string at)
         {
-            if (o.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s)
+            if (o.TryGetProperty(field.EncodedUtf8Bytes, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s)
             {
                 return s;
             }
@@ -611,14 +612,14 @@ internal sealed class PatchValidator(NodeRegistry registry)
             {
                 return Missing(at);
             }
-            var node = String(o, "node", at);
-            var port = String(o, "port", at);
+            var node = String(o, F.Node, at);
+            var port = String(o, F.Port, at);
             return node is null || port is null ? null : (node, port);
         }
 
-        private void Label(JsonElement o, string field, string at, bool required)
+        private void Label(JsonElement o, JsonEncodedText field, string at, bool required)
         {
-            if (!o.TryGetProperty(field, out var v))
+            if (!o.TryGetProperty(field.EncodedUtf8Bytes, out var v))
             {
                 if (required)
                 {
@@ -631,6 +632,32 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 Add($"{at}.{field}", $"must be a string of at most {MaxLabel} characters.");
             }
         }
+    }
+
+    /// <summary>The format's field names, encoded once: looked up and written as UTF-8 without transcoding them each time.</summary>
+    private static class F
+    {
+        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+        public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
+        public static readonly JsonEncodedText Module = JsonEncodedText.Encode("module");
+        public static readonly JsonEncodedText X = JsonEncodedText.Encode("x");
+        public static readonly JsonEncodedText Y = JsonEncodedText.Encode("y");
+        public static readonly JsonEncodedText Label = JsonEncodedText.Encode("label");
+        public static readonly JsonEncodedText Params = JsonEncodedText.Encode("params");
+        public static readonly JsonEncodedText Node = JsonEncodedText.Encode("node");
+        public static readonly JsonEncodedText Port = JsonEncodedText.Encode("port");
+        public static readonly JsonEncodedText From = JsonEncodedText.Encode("from");
+        public static readonly JsonEncodedText To = JsonEncodedText.Encode("to");
+        public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+        public static readonly JsonEncodedText Param = JsonEncodedText.Encode("param");
+        public static readonly JsonEncodedText Zoom = JsonEncodedText.Encode("zoom");
+        public static readonly JsonEncodedText Inputs = JsonEncodedText.Encode("inputs");
+        public static readonly JsonEncodedText Outputs = JsonEncodedText.Encode("outputs");
+        public static readonly JsonEncodedText Nodes = JsonEncodedText.Encode("nodes");
+        public static readonly JsonEncodedText Edges = JsonEncodedText.Encode("edges");
+        public static readonly JsonEncodedText Modules = JsonEncodedText.Encode("modules");
+        public static readonly JsonEncodedText Controls = JsonEncodedText.Encode("controls");
+        public static readonly JsonEncodedText Viewport = JsonEncodedText.Encode("viewport");
     }
 
     private static bool Finite(JsonElement v) => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d);
@@ -658,32 +685,35 @@ internal sealed class PatchValidator(NodeRegistry registry)
     private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     /// <summary>Writes a valid document back with only the format's fields (see the class comment).</summary>
-    internal static byte[] Normalize(JsonElement doc)
+    internal static string Normalize(JsonElement doc)
     {
-        using var buffer = new MemoryStream();
+        // One buffer per thread (at most about 2 MB: documents are at most 1 MB), reused: a large patch would otherwise
+        // cost large-object allocations on every save.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
+        buffer.ResetWrittenCount();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("format", Format);
             w.WriteNumber("version", CurrentVersion);
             WriteGraph(w, doc);
-            w.WriteStartArray("modules");
-            if (doc.TryGetProperty("modules", out var modules) && modules.ValueKind == JsonValueKind.Array)
+            w.WriteStartArray(F.Modules);
+            if (doc.TryGetProperty("modules"u8, out var modules) && modules.ValueKind == JsonValueKind.Array)
             {
                 foreach (var m in modules.EnumerateArray())
                 {
                     w.WriteStartObject();
-                    Copy(w, m, "id");
-                    Copy(w, m, "name");
+                    Copy(w, m, F.Id);
+                    Copy(w, m, F.Name);
                     WriteGraph(w, m);
-                    foreach (var field in (ReadOnlySpan<string>)["inputs", "outputs"])
+                    foreach (var field in (ReadOnlySpan<JsonEncodedText>)[F.Inputs, F.Outputs])
                     {
                         w.WriteStartArray(field);
-                        if (m.TryGetProperty(field, out var ports) && ports.ValueKind == JsonValueKind.Array)
+                        if (m.TryGetProperty(field.EncodedUtf8Bytes, out var ports) && ports.ValueKind == JsonValueKind.Array)
                         {
                             foreach (var p in ports.EnumerateArray())
                             {
-                                WriteObject(w, p, "id", "name", "node", "port");
+                                WriteObject(w, p, F.Id, F.Name, F.Node, F.Port);
                             }
                         }
                         w.WriteEndArray();
@@ -692,60 +722,63 @@ internal sealed class PatchValidator(NodeRegistry registry)
                 }
             }
             w.WriteEndArray();
-            w.WriteStartArray("controls");
-            if (doc.TryGetProperty("controls", out var controls) && controls.ValueKind == JsonValueKind.Array)
+            w.WriteStartArray(F.Controls);
+            if (doc.TryGetProperty("controls"u8, out var controls) && controls.ValueKind == JsonValueKind.Array)
             {
                 foreach (var c in controls.EnumerateArray())
                 {
-                    WriteObject(w, c, "node", "param", "label");
+                    WriteObject(w, c, F.Node, F.Param, F.Label);
                 }
             }
             w.WriteEndArray();
-            if (doc.TryGetProperty("viewport", out var viewport) && viewport.ValueKind == JsonValueKind.Object)
+            if (doc.TryGetProperty("viewport"u8, out var viewport) && viewport.ValueKind == JsonValueKind.Object)
             {
-                w.WritePropertyName("viewport");
-                WriteObject(w, viewport, "x", "y", "zoom");
+                w.WritePropertyName(F.Viewport);
+                WriteObject(w, viewport, F.X, F.Y, F.Zoom);
             }
             w.WriteEndObject();
         }
-        return buffer.ToArray();
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 
     private static void WriteGraph(Utf8JsonWriter w, JsonElement graph)
     {
-        w.WriteStartArray("nodes");
-        foreach (var n in graph.GetProperty("nodes").EnumerateArray())
+        w.WriteStartArray(F.Nodes);
+        foreach (var n in graph.GetProperty("nodes"u8).EnumerateArray())
         {
             w.WriteStartObject();
-            Copy(w, n, "id");
-            Copy(w, n, "type");
-            Copy(w, n, "module");
-            Copy(w, n, "x");
-            Copy(w, n, "y");
-            Copy(w, n, "label");
-            if (n.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object && p.EnumerateObject().Any())
+            Copy(w, n, F.Id);
+            Copy(w, n, F.Type);
+            Copy(w, n, F.Module);
+            Copy(w, n, F.X);
+            Copy(w, n, F.Y);
+            Copy(w, n, F.Label);
+            if (n.TryGetProperty("params"u8, out var p) && p.ValueKind == JsonValueKind.Object && p.EnumerateObject().Any())
             {
-                w.WritePropertyName("params");
+                w.WritePropertyName(F.Params);
                 p.WriteTo(w);
             }
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("edges");
-        foreach (var e in graph.GetProperty("edges").EnumerateArray())
+        w.WriteStartArray(F.Edges);
+        foreach (var e in graph.GetProperty("edges"u8).EnumerateArray())
         {
             w.WriteStartObject();
-            Copy(w, e, "id");
-            w.WritePropertyName("from");
-            WriteObject(w, e.GetProperty("from"), "node", "port");
-            w.WritePropertyName("to");
-            WriteObject(w, e.GetProperty("to"), "node", "port");
+            Copy(w, e, F.Id);
+            w.WritePropertyName(F.From);
+            WriteObject(w, e.GetProperty(F.From.EncodedUtf8Bytes), F.Node, F.Port);
+            w.WritePropertyName(F.To);
+            WriteObject(w, e.GetProperty(F.To.EncodedUtf8Bytes), F.Node, F.Port);
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
 
-    private static void WriteObject(Utf8JsonWriter w, JsonElement o, params ReadOnlySpan<string> fields)
+    private static void WriteObject(Utf8JsonWriter w, JsonElement o, params ReadOnlySpan<JsonEncodedText> fields)
     {
         w.WriteStartObject();
         foreach (var field in fields)
@@ -755,9 +788,9 @@ internal sealed class PatchValidator(NodeRegistry registry)
         w.WriteEndObject();
     }
 
-    private static void Copy(Utf8JsonWriter w, JsonElement o, string field)
+    private static void Copy(Utf8JsonWriter w, JsonElement o, JsonEncodedText field)
     {
-        if (o.TryGetProperty(field, out var value))
+        if (o.TryGetProperty(field.EncodedUtf8Bytes, out var value))
         {
             w.WritePropertyName(field);
             value.WriteTo(w);
