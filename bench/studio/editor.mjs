@@ -3,7 +3,9 @@
 //   - time to interactive: navigation start → performance.mark('studio:interactive') (the editor sets it once the
 //     patch's nodes are rendered and the canvas takes input), and the wall-clock time of the same;
 //   - frame rate while panning the canvas (a pointer drag on the empty pane) and while dragging one node, counted with
-//     requestAnimationFrame in the page: frames per second and the 95th-percentile frame time.
+//     requestAnimationFrame in the page: frames per second and the 95th-percentile frame time;
+//   - the same two once zoomed out to fit the whole patch on screen (the "fit view" control), where every node is drawn
+//     (above 200 nodes the editor draws only the nodes in view, so the default view draws a few dozen).
 // Prints a JSON result to --out and a table to stdout. Bounded: every step has a timeout.
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -105,6 +107,19 @@ async function dragFor(from, radius) {
   await page.mouse.up();
 }
 
+/** An empty spot of the pane (not a node, edge or panel) to grab for panning. */
+function emptySpot() {
+  return page.evaluate(() => {
+    for (let y = 200; y < innerHeight - 100; y += 13) {
+      for (let x = 300; x < innerWidth - 300; x += 17) {
+        const el = document.elementFromPoint(x, y);
+        if (el && el.classList.contains('react-flow__pane')) return { x, y };
+      }
+    }
+    return null;
+  });
+}
+
 const results = [];
 for (const n of sizes) {
   const patch = await api('/api/v1/patches', {
@@ -118,23 +133,27 @@ for (const n of sizes) {
     const wallMs = Date.now() - started;
     const markMs = await page.evaluate(() => performance.getEntriesByName('studio:interactive')[0].startTime);
     const rendered = await page.locator('.react-flow__node').count();
-    // An empty spot of the pane (not a node, edge or panel) to grab for panning.
-    const pane = await page.evaluate(() => {
-      for (let y = 200; y < innerHeight - 100; y += 13) {
-        for (let x = 300; x < innerWidth - 300; x += 17) {
-          const el = document.elementFromPoint(x, y);
-          if (el && el.classList.contains('react-flow__pane')) return { x, y };
-        }
-      }
-      return null;
-    });
+    const pane = await emptySpot();
     if (!pane) throw new Error('no empty spot on the pane to pan with');
     const panning = await framesDuring(() => dragFor(pane, 150));
     const node = await page.locator('.react-flow__node').first().boundingBox();
     if (!node) throw new Error('no node on screen to drag');
     const dragging = await framesDuring(() => dragFor({ x: node.x + 20, y: node.y + 10 }, 120));
-    results.push({ nodes: n, round, rendered, interactiveMs: markMs, wallMs, panning, dragging });
-    console.error(`[bench] ${n} nodes, round ${round + 1}: interactive ${markMs.toFixed(0)} ms, pan ${panning.fps.toFixed(1)} fps, drag ${dragging.fps.toFixed(1)} fps`);
+
+    // Zoomed out: the whole patch in view, so every node is drawn.
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.waitForTimeout(1000);
+    const all = await page.locator('.react-flow__node').count();
+    const farPane = await emptySpot();
+    if (!farPane) throw new Error('no empty spot on the zoomed-out pane to pan with');
+    const farPanning = await framesDuring(() => dragFor(farPane, 60));
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.waitForTimeout(1000);
+    const farNode = await page.locator('.react-flow__node').nth(Math.floor(all / 2)).boundingBox();
+    if (!farNode) throw new Error('no node on the zoomed-out screen to drag');
+    const farDragging = await framesDuring(() => dragFor({ x: farNode.x + farNode.width / 2, y: farNode.y + farNode.height / 2 }, 60));
+    results.push({ nodes: n, round, rendered, interactiveMs: markMs, wallMs, panning, dragging, zoomedOut: { rendered: all, panning: farPanning, dragging: farDragging } });
+    console.error(`[bench] ${n} nodes, round ${round + 1}: interactive ${markMs.toFixed(0)} ms, pan ${panning.fps.toFixed(1)} fps, drag ${dragging.fps.toFixed(1)} fps; zoomed out (${all} drawn): pan ${farPanning.fps.toFixed(1)} fps, drag ${farDragging.fps.toFixed(1)} fps`);
   }
   await api(`/api/v1/patches/${patch.id}`, { method: 'DELETE' });
 }
@@ -152,6 +171,11 @@ const rows = sizes.map((n) => {
     panP95: median(mine.map((r) => r.panning.p95FrameMs)),
     dragFps: median(mine.map((r) => r.dragging.fps)),
     dragP95: median(mine.map((r) => r.dragging.p95FrameMs)),
+    allDrawn: median(mine.map((r) => r.zoomedOut.rendered)),
+    farPanFps: median(mine.map((r) => r.zoomedOut.panning.fps)),
+    farPanP95: median(mine.map((r) => r.zoomedOut.panning.p95FrameMs)),
+    farDragFps: median(mine.map((r) => r.zoomedOut.dragging.fps)),
+    farDragP95: median(mine.map((r) => r.zoomedOut.dragging.p95FrameMs)),
   };
 });
 if (args.out) writeFileSync(args.out, JSON.stringify({ results, rows }, null, 2));
@@ -160,6 +184,14 @@ console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|`);
 for (const r of rows) {
   console.log(
     `| ${r.nodes} | ${r.rendered} | ${r.interactive.toFixed(0)} ms | ${r.wall.toFixed(0)} ms | ${r.panFps.toFixed(1)} | ${r.panP95.toFixed(1)} ms | ${r.dragFps.toFixed(1)} | ${r.dragP95.toFixed(1)} ms |`,
+  );
+}
+console.log('\nZoomed out to fit the whole patch (every node drawn):\n');
+console.log(`| nodes | drawn | pan fps | pan p95 frame | drag fps | drag p95 frame |`);
+console.log(`|---:|---:|---:|---:|---:|---:|`);
+for (const r of rows) {
+  console.log(
+    `| ${r.nodes} | ${r.allDrawn} | ${r.farPanFps.toFixed(1)} | ${r.farPanP95.toFixed(1)} ms | ${r.farDragFps.toFixed(1)} | ${r.farDragP95.toFixed(1)} ms |`,
   );
 }
 console.log(`\nmedian of ${rounds} rounds; ${seconds} s of panning and of dragging per round; viewport 1440×900; headless Chromium (software rendering).`);

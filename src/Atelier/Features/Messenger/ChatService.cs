@@ -367,16 +367,41 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
         {
             return ChatError.Invalid("attachmentIds", $"A message has at most {ChatLimits.MaxAttachments} attachments.");
         }
-        var members = await MembersAsync(conversationId, ct);
+        // One connection for the whole send (EF would otherwise take one from the pool, and reset it, for each query).
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await StoreAsync(me, conversationId, clientId, text, request.ReplyToId, attachmentIds, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<ChatResult<(MessageDto Message, bool Created)>> StoreAsync(
+        Guid me, Guid conversationId, string clientId, string text, Guid? replyToId, List<Guid> attachmentIds, CancellationToken ct)
+    {
+        // The members, and (on the sender's row) whether this clientMessageId is stored already: one round trip.
+        var rows = await db.ChatMembers.AsNoTracking().Where(m => m.ConversationId == conversationId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new
+            {
+                Member = new MemberName(m.UserId, u.DisplayName),
+                Stored = m.UserId == me
+                    ? db.ChatMessages.Where(x => x.ConversationId == conversationId && x.SenderId == me && x.ClientMessageId == clientId)
+                        .Select(x => (Guid?)x.Id).FirstOrDefault()
+                    : null,
+            }).ToListAsync(ct);
+        var members = rows.Select(r => r.Member).ToList();
         var sender = members.FirstOrDefault(m => m.UserId == me);
         if (sender is null)
         {
             return ChatError.NotFound();
         }
-        if (await db.ChatMessages.AsNoTracking()
-                .SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.SenderId == me && m.ClientMessageId == clientId, ct) is { } stored)
+        if (rows.Any(r => r.Stored is not null) && await StoredAsync(me, conversationId, clientId, ct) is { } again)
         {
-            return ((await ChatQueries.MessagesAsync(db, [stored], ct))[0], false);
+            // A retry of a message already stored is answered with it, however fast the retries come.
+            return (again, false);
         }
         if (limiter.TrySend(me) is { } wait)
         {
@@ -384,7 +409,7 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
             return new ChatError(429, $"Too many messages: wait {seconds} s.", null, TimeSpan.FromSeconds(seconds));
         }
         ReplyQuoteDto? quote = null;
-        if (request.ReplyToId is { } replyId)
+        if (replyToId is { } replyId)
         {
             var original = await db.ChatMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == replyId && m.ConversationId == conversationId, ct);
             if (original is null)
@@ -410,46 +435,66 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
         var message = new ChatMessage
         {
             ConversationId = conversationId, SenderId = me, ClientMessageId = clientId, Text = text,
-            Mentions = ChatQueries.JoinIds(mentions), ReplyToId = request.ReplyToId, CreatedAt = now,
+            Mentions = ChatQueries.JoinIds(mentions), ReplyToId = replyToId, CreatedAt = now,
         };
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false; // a failed insert ends the transaction anyway (rolled back below)
+        try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // Taking the next number locks the conversation's row until the commit: numbers are never shared or skipped.
-            await db.Conversations.Where(c => c.Id == conversationId)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSeq, c => c.LastSeq + 1).SetProperty(c => c.LastActivityAt, now), ct);
-            message.Seq = await db.Conversations.Where(c => c.Id == conversationId).Select(c => c.LastSeq).SingleAsync(ct);
+            // The lock is held for two more round trips: the insert (with the read mark) and the commit.
+            message.Seq = (await db.Database.SqlQuery<long>($"""
+                UPDATE chat_conversations SET "LastSeq" = "LastSeq" + 1, "LastActivityAt" = {now}
+                WHERE "Id" = {conversationId} RETURNING "LastSeq" AS "Value"
+                """).ToListAsync(ct)).Single();
             db.ChatMessages.Add(message);
             for (var i = 0; i < attachmentIds.Count; i++)
             {
                 db.ChatAttachments.Add(new ChatAttachment { MessageId = message.Id, MediaId = attachmentIds[i], ConversationId = conversationId, Position = i });
             }
+            // Writing a message means having read everything up to it (it is the newest, so the mark only moves on).
+            var mark = db.ChatMembers.Attach(new ChatMember { ConversationId = conversationId, UserId = me });
+            mark.Entity.ReadUpToSeq = message.Seq;
+            mark.Property(m => m.ReadUpToSeq).IsModified = true;
             try
             {
                 await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The sender left (or was removed) while sending.
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                return ChatError.NotFound();
             }
             catch (DbUpdateException)
             {
                 // The same send arrived twice at once (two devices, a retry racing the original): the first one stands.
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
-                var first = await db.ChatMessages.AsNoTracking()
-                    .SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.SenderId == me && m.ClientMessageId == clientId, ct);
-                if (first is null)
-                {
-                    throw;
-                }
-                return ((await ChatQueries.MessagesAsync(db, [first], ct))[0], false);
+                return await StoredAsync(me, conversationId, clientId, ct) is { } first ? (first, false) : throw new InvalidOperationException(
+                    $"Storing a message in conversation {conversationId} failed, and no message with its clientMessageId is stored.");
             }
-            // Writing a message means having read everything up to it.
-            await db.ChatMembers.Where(m => m.ConversationId == conversationId && m.UserId == me && m.ReadUpToSeq < message.Seq)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ReadUpToSeq, message.Seq), ct);
             await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+            db.ChangeTracker.Clear();
         }
         limiter.StoppedTyping(me, conversationId);
         var dto = ChatQueries.ToDto(message, sender.DisplayName, quote, attachments, []);
         await events.MessageCreatedAsync(conversationId, [.. members.Select(m => m.UserId)], dto);
         return (dto, true);
     }
+
+    /// <summary>The message this sender already stored under this clientMessageId, if any.</summary>
+    private async Task<MessageDto?> StoredAsync(Guid me, Guid conversationId, string clientId, CancellationToken ct) =>
+        await db.ChatMessages.AsNoTracking()
+            .SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.SenderId == me && m.ClientMessageId == clientId, ct) is { } stored
+            ? (await ChatQueries.MessagesAsync(db, [stored], ct))[0]
+            : null;
 
     public async Task<ChatResult<MessageDto>> EditAsync(Guid me, Guid messageId, string? text, CancellationToken ct)
     {

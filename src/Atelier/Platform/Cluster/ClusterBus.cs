@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -61,14 +62,25 @@ internal sealed class InProcessClusterBus(ClusterHandlers handlers) : IClusterBu
 /// Several instances on one PostgreSQL: a message is handled here at once and sent to the others with <c>NOTIFY</c>;
 /// a background listener (<c>LISTEN</c> on its own connection) hands theirs to our handlers. When the listener loses its
 /// connection it reconnects with backoff and tells every handler to resynchronise (payload null).
+/// Notifications leave through an outbox: one sender on its own connection sends what has queued up, in order, up to
+/// <see cref="MaxBatch"/> in one round trip, so a busy instance does not pay a pool checkout and a round trip per event
+/// and a publisher never waits for the other instances.
 /// </summary>
 internal sealed class PostgresClusterBus(
     IConfiguration configuration, IOptions<AtelierOptions> options, ClusterHandlers handlers, ILogger<PostgresClusterBus> log)
     : BackgroundService, IClusterBus
 {
     public const string PgChannel = "atelier_cluster";
+    public const int MaxBatch = 64;
+
+    /// <summary>Notifications waiting beyond this many (the database unreachable for a while) are dropped, with a warning.</summary>
+    public const int MaxQueued = 10_000;
+
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly Channel<string> _outbox = Channel.CreateBounded<string>(
+        new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private long _dropped;
     private string ConnectionString => configuration.GetConnectionString("Atelier")!;
 
     /// <summary>Set while the listener is connected (for health and tests).</summary>
@@ -77,19 +89,65 @@ internal sealed class PostgresClusterBus(
     public async Task PublishAsync(string channel, string payload, CancellationToken ct)
     {
         await handlers.DispatchAsync(channel, payload, ct);
-        try
-        {
-            await using var connection = new NpgsqlConnection(ConnectionString);
-            await connection.OpenAsync(ct);
-            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @message)", connection);
-            notify.Parameters.AddWithValue("channel", PgChannel);
-            notify.Parameters.AddWithValue("message", Encode(_instance, channel, payload));
-            await notify.ExecuteNonQueryAsync(ct);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        if (!_outbox.Writer.TryWrite(Encode(_instance, channel, payload)) && Interlocked.Increment(ref _dropped) % 1000 == 1)
         {
             // The change itself is stored; other instances catch up when their listener reconnects (or their caches expire).
-            log.LogWarning(e, "Could not notify the other instances on channel {Channel}", channel);
+            log.LogWarning("Could not notify the other instances on channel {Channel}: {Count} notifications dropped so far", channel, _dropped);
+        }
+    }
+
+    /// <summary>Sends the outbox: everything queued so far in one batch, on one connection kept open between batches.</summary>
+    private async Task SendAsync(CancellationToken stoppingToken)
+    {
+        NpgsqlConnection? connection = null;
+        var batch = new List<string>(MaxBatch);
+        try
+        {
+            while (await _outbox.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && _outbox.Reader.TryRead(out var message))
+                {
+                    batch.Add(message);
+                }
+                try
+                {
+                    if (connection is null)
+                    {
+                        connection = new NpgsqlConnection(ConnectionString);
+                        await connection.OpenAsync(stoppingToken);
+                    }
+                    await using var notify = new NpgsqlBatch(connection);
+                    foreach (var message in batch)
+                    {
+                        notify.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
+                        {
+                            Parameters = { new() { Value = PgChannel }, new() { Value = message } },
+                        });
+                    }
+                    await notify.ExecuteNonQueryAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
+                {
+                    log.LogWarning(e, "Could not notify the other instances of {Count} events", batch.Count);
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 
@@ -99,6 +157,13 @@ internal sealed class PostgresClusterBus(
         {
             return;
         }
+        var sending = SendAsync(stoppingToken);
+        await ListenAsync(stoppingToken);
+        await sending;
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
         var backoff = TimeSpan.FromSeconds(1);
         var first = true;
         while (!stoppingToken.IsCancellationRequested)

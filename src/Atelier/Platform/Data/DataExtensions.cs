@@ -28,7 +28,7 @@ internal static class DataExtensions
                     throw new OptionsValidationException("ConnectionStrings:Atelier", typeof(AtelierOptions),
                         ["ConnectionStrings:Atelier is required when Atelier:Database:Provider is Postgres."]);
                 }
-                db.UseNpgsql(cs, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+                db.UseNpgsql(WithDefaults(cs), o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
                 break;
             default:
                 var explicitCs = configuration.GetConnectionString("Atelier");
@@ -38,6 +38,22 @@ internal static class DataExtensions
         // Migrations are hand-written (there is no design-time package), so there is no model snapshot to compare with;
         // a test proves the migrated schema equals the model instead.
         db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    /// <summary>
+    /// PostgreSQL settings Atelier wants unless the connection string says otherwise: the statements a connection runs
+    /// most are prepared on the server (parsed and planned once per connection instead of on every call).
+    /// </summary>
+    public static string WithDefaults(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal));
+        if (!given.Contains(nameof(builder.MaxAutoPrepare), StringComparer.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+        return builder.ConnectionString;
     }
 
     public static string SqliteConnectionString(AtelierOptions options) =>
