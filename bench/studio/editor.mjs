@@ -122,11 +122,12 @@ function emptySpot() {
 
 const results = [];
 for (const n of sizes) {
-  const patch = await api('/api/v1/patches', {
-    method: 'POST',
-    body: JSON.stringify({ name: `Bench ${n} nodes`, visibility: 'private', document: generatePatch(n) }),
-  });
   for (let round = 0; round < rounds; round++) {
+    // A fresh patch each round: the editor saves the viewport, so a round that zoomed out would open the next one zoomed out.
+    const patch = await api('/api/v1/patches', {
+      method: 'POST',
+      body: JSON.stringify({ name: `Bench ${n} nodes`, visibility: 'private', document: generatePatch(n) }),
+    });
     const started = Date.now();
     await page.goto(`${url}/studio/${patch.id}`);
     await page.waitForFunction(() => performance.getEntriesByName('studio:interactive').length > 0, null, { timeout: 60_000 });
@@ -154,8 +155,9 @@ for (const n of sizes) {
     const farDragging = await framesDuring(() => dragFor({ x: farNode.x + farNode.width / 2, y: farNode.y + farNode.height / 2 }, 60));
     results.push({ nodes: n, round, rendered, interactiveMs: markMs, wallMs, panning, dragging, zoomedOut: { rendered: all, panning: farPanning, dragging: farDragging } });
     console.error(`[bench] ${n} nodes, round ${round + 1}: interactive ${markMs.toFixed(0)} ms, pan ${panning.fps.toFixed(1)} fps, drag ${dragging.fps.toFixed(1)} fps; zoomed out (${all} drawn): pan ${farPanning.fps.toFixed(1)} fps, drag ${farDragging.fps.toFixed(1)} fps`);
+    await page.goto('about:blank'); // leaves the editor (and its pending autosave) before the patch goes
+    await api(`/api/v1/patches/${patch.id}`, { method: 'DELETE' });
   }
-  await api(`/api/v1/patches/${patch.id}`, { method: 'DELETE' });
 }
 await browser.close();
 

@@ -62,13 +62,14 @@ internal sealed class InProcessClusterBus(ClusterHandlers handlers) : IClusterBu
 /// Several instances on one PostgreSQL: a message is handled here at once and sent to the others with <c>NOTIFY</c>;
 /// a background listener (<c>LISTEN</c> on its own connection) hands theirs to our handlers. When the listener loses its
 /// connection it reconnects with backoff and tells every handler to resynchronise (payload null).
-/// Notifications leave through an outbox: one sender on its own connection sends what has queued up, in order, up to
-/// <see cref="MaxBatch"/> in one round trip, so a busy instance does not pay a pool checkout and a round trip per event
-/// and a publisher never waits for the other instances.
+/// Notifications go through an outbox: one sender, on a connection it keeps, sends everything queued so far (in order,
+/// up to <see cref="MaxBatch"/>) in one round trip. A publisher waits until its notification has gone out (or failed,
+/// with a warning), as the command line needs before it exits; many publishers at once share round trips instead of
+/// each taking a pooled connection.
 /// </summary>
 internal sealed class PostgresClusterBus(
     IConfiguration configuration, IOptions<AtelierOptions> options, ClusterHandlers handlers, ILogger<PostgresClusterBus> log)
-    : BackgroundService, IClusterBus
+    : BackgroundService, IClusterBus, IAsyncDisposable
 {
     public const string PgChannel = "atelier_cluster";
     public const int MaxBatch = 64;
@@ -78,10 +79,15 @@ internal sealed class PostgresClusterBus(
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly string _instance = Guid.NewGuid().ToString("N");
-    private readonly Channel<string> _outbox = Channel.CreateBounded<string>(
+    private readonly Channel<Outgoing> _outbox = Channel.CreateBounded<Outgoing>(
         new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Lock _senderLock = new();
+    private Task? _sender;
     private long _dropped;
     private string ConnectionString => configuration.GetConnectionString("Atelier")!;
+
+    private sealed record Outgoing(string Message, TaskCompletionSource Sent);
 
     /// <summary>Set while the listener is connected (for health and tests).</summary>
     public bool Listening { get; private set; }
@@ -89,45 +95,59 @@ internal sealed class PostgresClusterBus(
     public async Task PublishAsync(string channel, string payload, CancellationToken ct)
     {
         await handlers.DispatchAsync(channel, payload, ct);
-        if (!_outbox.Writer.TryWrite(Encode(_instance, channel, payload)) && Interlocked.Increment(ref _dropped) % 1000 == 1)
+        var outgoing = new Outgoing(Encode(_instance, channel, payload), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_outbox.Writer.TryWrite(outgoing))
         {
             // The change itself is stored; other instances catch up when their listener reconnects (or their caches expire).
-            log.LogWarning("Could not notify the other instances on channel {Channel}: {Count} notifications dropped so far", channel, _dropped);
+            var dropped = Interlocked.Increment(ref _dropped);
+            if (dropped % 1000 == 1)
+            {
+                log.LogWarning("Could not notify the other instances on channel {Channel}: {Count} notifications dropped so far", channel, dropped);
+            }
+            return;
         }
+        lock (_senderLock)
+        {
+            if (_sender is null || _sender.IsCompleted)
+            {
+                _sender = Task.Run(() => SendAsync(_closing.Token));
+            }
+        }
+        await outgoing.Sent.Task.WaitAsync(ct);
     }
 
-    /// <summary>Sends the outbox: everything queued so far in one batch, on one connection kept open between batches.</summary>
-    private async Task SendAsync(CancellationToken stoppingToken)
+    /// <summary>Sends the outbox until the instance stops: each batch in one round trip on a connection kept open.</summary>
+    private async Task SendAsync(CancellationToken closing)
     {
         NpgsqlConnection? connection = null;
-        var batch = new List<string>(MaxBatch);
+        var batch = new List<Outgoing>(MaxBatch);
         try
         {
-            while (await _outbox.Reader.WaitToReadAsync(stoppingToken))
+            while (await _outbox.Reader.WaitToReadAsync(closing))
             {
                 batch.Clear();
-                while (batch.Count < MaxBatch && _outbox.Reader.TryRead(out var message))
+                while (batch.Count < MaxBatch && _outbox.Reader.TryRead(out var next))
                 {
-                    batch.Add(message);
+                    batch.Add(next);
                 }
                 try
                 {
                     if (connection is null)
                     {
                         connection = new NpgsqlConnection(ConnectionString);
-                        await connection.OpenAsync(stoppingToken);
+                        await connection.OpenAsync(closing);
                     }
                     await using var notify = new NpgsqlBatch(connection);
-                    foreach (var message in batch)
+                    foreach (var outgoing in batch)
                     {
                         notify.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
                         {
-                            Parameters = { new() { Value = PgChannel }, new() { Value = message } },
+                            Parameters = { new() { Value = PgChannel }, new() { Value = outgoing.Message } },
                         });
                     }
-                    await notify.ExecuteNonQueryAsync(stoppingToken);
+                    await notify.ExecuteNonQueryAsync(closing);
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     log.LogWarning(e, "Could not notify the other instances of {Count} events", batch.Count);
                     if (connection is not null)
@@ -135,20 +155,65 @@ internal sealed class PostgresClusterBus(
                         await connection.DisposeAsync();
                         connection = null;
                     }
-                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                }
+                finally
+                {
+                    foreach (var outgoing in batch)
+                    {
+                        outgoing.Sent.TrySetResult();
+                    }
                 }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (closing.IsCancellationRequested)
         {
         }
         finally
         {
+            foreach (var outgoing in batch)
+            {
+                outgoing.Sent.TrySetResult();
+            }
+            while (_outbox.Reader.TryRead(out var left))
+            {
+                left.Sent.TrySetResult();
+            }
             if (connection is not null)
             {
                 await connection.DisposeAsync();
             }
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await CloseOutboxAsync(cancellationToken);
+    }
+
+    /// <summary>The command line's end: its last notifications still go out before the connection closes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await CloseOutboxAsync(timeout.Token);
+        Dispose();
+    }
+
+    /// <summary>What is queued still goes out (the sender ends once the closed outbox is empty), unless time runs out.</summary>
+    private async Task CloseOutboxAsync(CancellationToken ct)
+    {
+        _outbox.Writer.TryComplete();
+        if (_sender is { } sender)
+        {
+            try
+            {
+                await sender.WaitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        await _closing.CancelAsync();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -157,9 +222,7 @@ internal sealed class PostgresClusterBus(
         {
             return;
         }
-        var sending = SendAsync(stoppingToken);
         await ListenAsync(stoppingToken);
-        await sending;
     }
 
     private async Task ListenAsync(CancellationToken stoppingToken)
