@@ -132,6 +132,31 @@ public abstract class ChatHubTests(AtelierFactory app)
     }
 
     [Fact]
+    public async Task SendsAtTheSameMoment_GetConsecutiveNumbers_AndTheSameKeyTwiceStoresOnce()
+    {
+        var ann = await app.UserAsync("Ann");
+        var bob = await app.UserAsync("Bob");
+        var group = await ann.GroupAsync("Rush hour", bob);
+        // A connection's calls run one after another; devices (connections) run at the same time.
+        await using var a = await ConnectAsync(ann);
+        await using var a2 = await ConnectAsync(ann);
+        await using var b = await ConnectAsync(bob);
+        await using var b2 = await ConnectAsync(bob);
+        HubClient[] devices = [a, a2, b, b2];
+
+        var sent = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => SendAsync(devices[i % 4], group, $"m{i}")));
+        sent.Select(m => m.GetProperty("seq").GetInt64()).Order().ShouldBe([1, 2, 3, 4, 5, 6, 7, 8]);
+
+        var key = Guid.NewGuid().ToString();
+        var twice = await Task.WhenAll(SendAsync(a, group, "just once", key), SendAsync(a2, group, "just once", key));
+        twice[1].GetProperty("id").GetGuid().ShouldBe(twice[0].GetProperty("id").GetGuid());
+        twice[0].GetProperty("seq").GetInt64().ShouldBe(9);
+        var history = await bob.HistoryAsync(group);
+        ChatApps.Texts(history).Count(t => t == "just once").ShouldBe(1);
+        ChatApps.Texts(history).Count.ShouldBe(9);
+    }
+
+    [Fact]
     public async Task AClientThatDropsAndMisses50Messages_CatchesUpInOrder()
     {
         var ann = await app.UserAsync("Ann");

@@ -437,24 +437,87 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
             ConversationId = conversationId, SenderId = me, ClientMessageId = clientId, Text = text,
             Mentions = ChatQueries.JoinIds(mentions), ReplyToId = replyToId, CreatedAt = now,
         };
+        var outcome = attachmentIds.Count == 0 && db.Database.IsNpgsql()
+            ? await InsertInOneStatementAsync(message, ct)
+            : await InsertInTransactionAsync(message, attachmentIds, ct);
+        if (outcome == Insert.Duplicate)
+        {
+            // The same send arrived twice at once (two devices, a retry racing the original): the first one stands.
+            return await StoredAsync(me, conversationId, clientId, ct) is { } first ? (first, false) : throw new InvalidOperationException(
+                $"Storing a message in conversation {conversationId} failed, and no message with its clientMessageId is stored.");
+        }
+        if (outcome == Insert.Gone)
+        {
+            return ChatError.NotFound();
+        }
+        limiter.StoppedTyping(me, conversationId);
+        var dto = ChatQueries.ToDto(message, sender.DisplayName, quote, attachments, []);
+        await events.MessageCreatedAsync(conversationId, [.. members.Select(m => m.UserId)], dto);
+        return (dto, true);
+    }
+
+    private enum Insert { Stored, Duplicate, Gone }
+
+    /// <summary>
+    /// PostgreSQL, a message without attachments: the next number, the message and the sender's read mark in one
+    /// statement (one round trip), so the conversation's row is locked only while it runs and commits.
+    /// </summary>
+    private async Task<Insert> InsertInOneStatementAsync(ChatMessage m, CancellationToken ct)
+    {
+        try
+        {
+            var seq = await db.Database.SqlQuery<long>($"""
+                WITH next AS (
+                    UPDATE chat_conversations SET "LastSeq" = "LastSeq" + 1, "LastActivityAt" = {m.CreatedAt}
+                    WHERE "Id" = {m.ConversationId} RETURNING "LastSeq"),
+                stored AS (
+                    INSERT INTO chat_messages ("Id", "ConversationId", "Seq", "SenderId", "ClientMessageId", "Text", "Mentions", "ReplyToId", "CreatedAt")
+                    SELECT {m.Id}, {m.ConversationId}, next."LastSeq", {m.SenderId}, {m.ClientMessageId}, {m.Text}, {m.Mentions}, {m.ReplyToId}::uuid, {m.CreatedAt}
+                    FROM next
+                    RETURNING "Seq"),
+                mark AS (
+                    UPDATE chat_members SET "ReadUpToSeq" = stored."Seq" FROM stored
+                    WHERE chat_members."ConversationId" = {m.ConversationId} AND chat_members."UserId" = {m.SenderId})
+                SELECT "Seq" AS "Value" FROM stored
+                """).ToListAsync(ct);
+            if (seq.Count == 0)
+            {
+                return Insert.Gone; // the conversation was deleted meanwhile
+            }
+            m.Seq = seq[0];
+            return Insert.Stored;
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+        {
+            return Insert.Duplicate;
+        }
+    }
+
+    /// <summary>Any provider, any message: the same steps in a transaction (the conversation's row locked from the number to the commit).</summary>
+    private async Task<Insert> InsertInTransactionAsync(ChatMessage message, List<Guid> attachmentIds, CancellationToken ct)
+    {
         var savepoints = db.Database.AutoSavepointsEnabled;
         db.Database.AutoSavepointsEnabled = false; // a failed insert ends the transaction anyway (rolled back below)
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // Taking the next number locks the conversation's row until the commit: numbers are never shared or skipped.
-            // The lock is held for two more round trips: the insert (with the read mark) and the commit.
-            message.Seq = (await db.Database.SqlQuery<long>($"""
-                UPDATE chat_conversations SET "LastSeq" = "LastSeq" + 1, "LastActivityAt" = {now}
-                WHERE "Id" = {conversationId} RETURNING "LastSeq" AS "Value"
-                """).ToListAsync(ct)).Single();
+            var seq = await db.Database.SqlQuery<long>($"""
+                UPDATE chat_conversations SET "LastSeq" = "LastSeq" + 1, "LastActivityAt" = {message.CreatedAt}
+                WHERE "Id" = {message.ConversationId} RETURNING "LastSeq" AS "Value"
+                """).ToListAsync(ct);
+            if (seq.Count == 0)
+            {
+                return Insert.Gone;
+            }
+            message.Seq = seq[0];
             db.ChatMessages.Add(message);
             for (var i = 0; i < attachmentIds.Count; i++)
             {
-                db.ChatAttachments.Add(new ChatAttachment { MessageId = message.Id, MediaId = attachmentIds[i], ConversationId = conversationId, Position = i });
+                db.ChatAttachments.Add(new ChatAttachment { MessageId = message.Id, MediaId = attachmentIds[i], ConversationId = message.ConversationId, Position = i });
             }
             // Writing a message means having read everything up to it (it is the newest, so the mark only moves on).
-            var mark = db.ChatMembers.Attach(new ChatMember { ConversationId = conversationId, UserId = me });
+            var mark = db.ChatMembers.Attach(new ChatMember { ConversationId = message.ConversationId, UserId = message.SenderId });
             mark.Entity.ReadUpToSeq = message.Seq;
             mark.Property(m => m.ReadUpToSeq).IsModified = true;
             try
@@ -463,30 +526,22 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
             }
             catch (DbUpdateConcurrencyException)
             {
-                // The sender left (or was removed) while sending.
                 await transaction.RollbackAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
-                return ChatError.NotFound();
+                return Insert.Gone; // the sender left (or was removed) while sending
             }
             catch (DbUpdateException)
             {
-                // The same send arrived twice at once (two devices, a retry racing the original): the first one stands.
                 await transaction.RollbackAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
-                return await StoredAsync(me, conversationId, clientId, ct) is { } first ? (first, false) : throw new InvalidOperationException(
-                    $"Storing a message in conversation {conversationId} failed, and no message with its clientMessageId is stored.");
+                return Insert.Duplicate;
             }
             await transaction.CommitAsync(ct);
+            return Insert.Stored;
         }
         finally
         {
             db.Database.AutoSavepointsEnabled = savepoints;
             db.ChangeTracker.Clear();
         }
-        limiter.StoppedTyping(me, conversationId);
-        var dto = ChatQueries.ToDto(message, sender.DisplayName, quote, attachments, []);
-        await events.MessageCreatedAsync(conversationId, [.. members.Select(m => m.UserId)], dto);
-        return (dto, true);
     }
 
     /// <summary>The message this sender already stored under this clientMessageId, if any.</summary>
