@@ -1,7 +1,7 @@
 // Small dialogs: patch settings (name, description, visibility), versions (list, restore), the save conflict, and
-// the keyboard shortcuts overlay (?).
+// the keyboard shortcuts overlay (?); and the hidden picker for patch files.
 
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode, type Ref } from 'react';
 import type { PatchDetail, PatchSummary, StudioApi, VersionSummary, Visibility } from './api.ts';
 
 export function Modal({ title, onClose, children, wide = false }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
@@ -182,5 +182,23 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
       </table>
       <p className="mt-3 text-xs text-zinc-500">On macOS, Cmd works wherever Ctrl is listed.</p>
     </Modal>
+  );
+}
+
+/** A hidden picker for exported patch files (.json): `onFile` gets the chosen file, and the same file may be picked again. */
+export function JsonFileInput({ ref, testId, onFile }: { ref: Ref<HTMLInputElement>; testId: string; onFile: (file: File) => void }) {
+  return (
+    <input
+      ref={ref}
+      type="file"
+      accept=".json,application/json"
+      className="hidden"
+      data-testid={testId}
+      onChange={(e) => {
+        const file = e.target.files?.[0];
+        e.target.value = '';
+        if (file) onFile(file);
+      }}
+    />
   );
 }

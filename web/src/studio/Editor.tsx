@@ -18,7 +18,7 @@ import type { PatchDetail, StudioApi } from './api.ts';
 import { Autosaver, saveStateText, type SaveState } from './autosave.ts';
 import { Console } from './Console.tsx';
 import { EditorContext, useEditor, useModel } from './context.ts';
-import { ConflictDialog, SettingsDialog, ShortcutsDialog, VersionsDialog } from './Dialogs.tsx';
+import { ConflictDialog, JsonFileInput, SettingsDialog, ShortcutsDialog, VersionsDialog } from './Dialogs.tsx';
 import { hasServerNodes, validateImport, type Registry } from './graph.ts';
 import { Inspector } from './Inspector.tsx';
 import { categoryColor, EditorModel, portColors, type StudioFlowEdge, type StudioFlowNode } from './model.ts';
@@ -371,18 +371,7 @@ function EditorShell({ api, packs, detail, onBack, onOpen }: Props) {
             <MenuItem onClick={() => setDialog('shortcuts')}>Keyboard shortcuts (?)</MenuItem>
           </div>
         </details>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json"
-          className="hidden"
-          data-testid="import-into"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void importFile(file);
-          }}
-        />
+        <JsonFileInput ref={fileInput} testId="import-into" onFile={(file) => void importFile(file)} />
         <span className="ml-auto flex gap-1">
           <ToolButton onClick={() => setPanels((p) => ({ ...p, palette: !p.palette }))} active={panels.palette} title="Show/hide the node palette">
             Nodes

@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PatchDetail, PatchSummary, StudioApi } from './api.ts';
-import { SettingsDialog } from './Dialogs.tsx';
+import { JsonFileInput, SettingsDialog } from './Dialogs.tsx';
 
 interface Props {
   api: StudioApi;
@@ -77,18 +77,7 @@ export function PatchList({ api, userId, onOpen }: Props) {
             <button type="button" onClick={() => fileInput.current?.click()} className="rounded border border-zinc-300 px-3 py-1.5 dark:border-zinc-700">
               Import…
             </button>
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".json,application/json"
-              className="hidden"
-              data-testid="import-file"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                e.target.value = '';
-                if (file) void importFile(file);
-              }}
-            />
+            <JsonFileInput ref={fileInput} testId="import-file" onFile={(file) => void importFile(file)} />
           </>
         )}
       </div>

@@ -197,9 +197,11 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
         PatchSummary Summary, Guid OwnerId, PatchVisibility Visibility, Guid? NewestAuthor, DateTime? NewestCreatedAt);
 
     private Task<SaveTarget?> SaveTargetAsync(Guid me, Guid id, CancellationToken ct) =>
-        Rows(Readable(me).Where(p => p.Id == id), me).Select(r => new SaveTarget(r.Summary, r.Patch.OwnerId, r.Patch.Visibility,
-            db.PatchVersions.Where(v => v.PatchId == r.Patch.Id && v.Number == r.Patch.Version).Select(v => (Guid?)v.AuthorId).FirstOrDefault(),
-            db.PatchVersions.Where(v => v.PatchId == r.Patch.Id && v.Number == r.Patch.Version).Select(v => (DateTime?)v.CreatedAt).FirstOrDefault()))
+        (from r in Rows(Readable(me).Where(p => p.Id == id), me)
+         join v in db.PatchVersions on new { PatchId = r.Patch.Id, Number = r.Patch.Version } equals new { v.PatchId, v.Number } into newest
+         from v in newest.DefaultIfEmpty()
+         select new SaveTarget(r.Summary, r.Patch.OwnerId, r.Patch.Visibility,
+             v == null ? null : (Guid?)v.AuthorId, v == null ? null : (DateTime?)v.CreatedAt))
         .AsNoTracking().FirstOrDefaultAsync(ct);
 
     public async Task<(PatchDetail? Patch, PatchError? Error)> UpdateAsync(Guid me, Guid id, PatchUpdate request, CancellationToken ct)

@@ -170,10 +170,7 @@ internal sealed class PostgresClusterBus(
         }
         finally
         {
-            foreach (var outgoing in batch)
-            {
-                outgoing.Sent.TrySetResult();
-            }
+            // A batch in flight was answered above; what is still queued will not go out now.
             while (_outbox.Reader.TryRead(out var left))
             {
                 left.Sent.TrySetResult();
