@@ -9,6 +9,8 @@
 #   STUDIO_SIZES ("100,500,1000")   patch sizes, in nodes
 #   STUDIO_SECONDS (4)              seconds of panning and of dragging per round
 #   STUDIO_ROUNDS (3)               rounds per size (the table shows medians)
+#   STUDIO_TRACE (unset)            a file for a Chromium performance trace of the first zoomed-out pan (open it in
+#                                   DevTools' Performance panel)
 #   ATELIER_CHROMIUM (/usr/bin/chromium)
 #   BENCH_OUT, BENCH_KEEP, BENCH_SKIP_PUBLISH (lib.sh)
 #
@@ -41,6 +43,7 @@ start_atelier "$port"
 
 timeout -k 10 900 node "$STUDIO_DIR/editor.mjs" --url "http://127.0.0.1:$port" --email "$EMAIL" --password "$PASSWORD" \
     --sizes "$STUDIO_SIZES" --seconds "$STUDIO_SECONDS" --rounds "$STUDIO_ROUNDS" --chromium "$CHROMIUM" --out "$OUT/studio-editor.json" \
+    ${STUDIO_TRACE:+--trace "$STUDIO_TRACE"} \
     || die "the editor benchmark failed"
 echo
 echo "- Chromium: $("$CHROMIUM" --version 2>/dev/null | head -n 1)"

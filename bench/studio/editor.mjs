@@ -18,6 +18,7 @@ const sizes = (args.sizes ?? '100,500,1000').split(',').map(Number);
 const seconds = Number(args.seconds ?? 4);
 const rounds = Number(args.rounds ?? 3);
 const chromiumPath = args.chromium ?? '/usr/bin/chromium';
+const tracePath = args.trace; // a Chromium performance trace of the first zoomed-out pan, for DevTools' Performance panel
 
 async function api(path, init = {}) {
   const response = await fetch(url + path, {
@@ -147,7 +148,10 @@ for (const n of sizes) {
     const all = await page.locator('.react-flow__node').count();
     const farPane = await emptySpot();
     if (!farPane) throw new Error('no empty spot on the zoomed-out pane to pan with');
+    const tracing = tracePath && results.length === 0;
+    if (tracing) await browser.startTracing(page, { path: tracePath, screenshots: false });
     const farPanning = await framesDuring(() => dragFor(farPane, 60));
+    if (tracing) await browser.stopTracing();
     await page.locator('.react-flow__controls-fitview').click();
     await page.waitForTimeout(1000);
     const farNode = await page.locator('.react-flow__node').nth(Math.floor(all / 2)).boundingBox();

@@ -174,6 +174,71 @@ public sealed class StudioJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
     }
 
     [Fact]
+    public async Task ZoomedFarOut_NodesAreDrawnWithoutPorts_TheMapShowsOnlyWhenSomethingIsOutOfView_AndEdgesStillMeetThePorts()
+    {
+        var (page, errors, dispose) = await SignedInAsync("overview");
+        await using var _ = dispose;
+        await NewPatchAsync(page, "Overview");
+        await AddNodeAsync(page, "core.oscillator", "Oscillator", 140, 160);
+        await AddNodeAsync(page, "core.gain", "Gain", 420, 160);
+        await ConnectAsync(page, "Oscillator", "out", "Gain", "in");
+        var oscillatorOut = Node(page, "Oscillator").Locator(".react-flow__handle.source[data-handleid='out']");
+
+        // The whole patch is on screen: no map. Zoomed in until part of it is not, the map shows where the view is.
+        await Assertions.Expect(page.Locator(".react-flow__minimap")).ToHaveCountAsync(0);
+        for (var i = 0; i < 4; i++)
+        {
+            await page.Locator(".react-flow__controls-zoomin").ClickAsync();
+        }
+        await Assertions.Expect(page.Locator(".react-flow__minimap")).ToBeVisibleAsync();
+
+        // Far out, a node is its box and coloured title bar: no port labels or handles.
+        await ZoomUntilAsync(page, ".react-flow__controls-zoomout", far: true);
+        await Assertions.Expect(page.Locator(".react-flow__minimap")).ToHaveCountAsync(0);
+        (await oscillatorOut.EvaluateAsync<bool>("h => h.checkVisibility()")).ShouldBeFalse("a handle is drawn while zoomed far out");
+        await Assertions.Expect(Node(page, "Oscillator")).ToBeVisibleAsync();
+
+        // A node added while far out still gets its ports measured: once back in, an edge to it meets its handle.
+        await AddNodeAsync(page, "core.output", "Audio out", 520, 300);
+        await ZoomUntilAsync(page, ".react-flow__controls-zoomin", far: false);
+        (await oscillatorOut.EvaluateAsync<bool>("h => h.checkVisibility()")).ShouldBeTrue("the handles are drawn again once zoomed back in");
+        await ConnectAsync(page, "Gain", "out", "Audio out", "in");
+        await EdgeMeetsAsync(page, "Oscillator", "out", "Gain", "in");
+        await EdgeMeetsAsync(page, "Gain", "out", "Audio out", "in");
+        Unexpected(errors).ShouldBeEmpty(string.Join('\n', errors));
+    }
+
+    /// <summary>Presses a zoom control until the canvas is (or is no longer) in its zoomed-far-out drawing.</summary>
+    private static async Task ZoomUntilAsync(IPage page, string control, bool far)
+    {
+        for (var i = 0; i < 20 && await page.Locator(".react-flow.studio-far").CountAsync() != (far ? 1 : 0); i++)
+        {
+            await page.Locator(control).ClickAsync();
+        }
+        await Assertions.Expect(page.Locator(".react-flow.studio-far")).ToHaveCountAsync(far ? 1 : 0);
+    }
+
+    /// <summary>Some drawn edge starts at the source port's handle and ends at the target port's handle (to a few pixels).</summary>
+    private static async Task EdgeMeetsAsync(IPage page, string fromTitle, string fromPort, string toTitle, string toPort)
+    {
+        var source = await StableBoxAsync(Node(page, fromTitle).Locator($".react-flow__handle.source[data-handleid='{fromPort}']"));
+        var target = await StableBoxAsync(Node(page, toTitle).Locator($".react-flow__handle.target[data-handleid='{toPort}']"));
+        var edges = await page.EvaluateAsync<double[][]>("""
+            () => [...document.querySelectorAll('.react-flow__edge-path')].map(p => {
+              const length = p.getTotalLength();
+              const a = p.getPointAtLength(0), b = p.getPointAtLength(length);
+              const m = p.getScreenCTM();
+              return [a.x * m.a + a.y * m.c + m.e, a.x * m.b + a.y * m.d + m.f, b.x * m.a + b.y * m.c + m.e, b.x * m.b + b.y * m.d + m.f];
+            })
+            """);
+        Func<LocatorBoundingBoxResult, double, double, bool> within = (box, x, y) =>
+            x >= box.X - 3 && x <= box.X + box.Width + 3 && y >= box.Y - 3 && y <= box.Y + box.Height + 3;
+        edges.Any(e => within(source, e[0], e[1]) && within(target, e[2], e[3])).ShouldBeTrue(
+            $"no edge from {fromTitle}.{fromPort} ({source.X:0},{source.Y:0}) to {toTitle}.{toPort} ({target.X:0},{target.Y:0}); edges: "
+                + string.Join("; ", edges.Select(e => string.Join(",", e.Select(v => v.ToString("0", System.Globalization.CultureInfo.InvariantCulture))))));
+    }
+
+    [Fact]
     public async Task APostEmbeddingAPatch_PlaysIt_AndTheReaderHearsIt()
     {
         using var owner = app.CreateClient();

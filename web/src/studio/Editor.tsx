@@ -10,7 +10,9 @@ import {
   ReactFlowProvider,
   SelectionMode,
   useReactFlow,
+  useStore as useFlowStore,
   type ColorMode,
+  type ReactFlowState,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useStore } from 'zustand';
@@ -536,6 +538,20 @@ function useColorMode(): ColorMode {
   return dark ? 'dark' : 'light';
 }
 
+const farZoom = 0.45;
+
+/** Whether every node of the open (sub-)patch is inside the canvas's visible area. */
+function patchInView(s: ReactFlowState): boolean {
+  const [tx, ty, zoom] = s.transform;
+  for (const node of s.nodeLookup.values()) {
+    const { x, y } = node.internals.positionAbsolute;
+    const width = node.measured.width ?? 0;
+    const height = node.measured.height ?? 0;
+    if (x * zoom + tx < 0 || y * zoom + ty < 0 || (x + width) * zoom + tx > s.width || (y + height) * zoom + ty > s.height) return false;
+  }
+  return true;
+}
+
 function Canvas({ addAtCentre }: { addAtCentre: React.MutableRefObject<(type: string) => void> }) {
   const model = useModel();
   const nodes = useStore(model.store, (s) => s.nodes);
@@ -545,6 +561,9 @@ function Canvas({ addAtCentre }: { addAtCentre: React.MutableRefObject<(type: st
   const colorMode = useColorMode();
   const wrapper = useRef<HTMLDivElement>(null);
   const initialViewport = useRef(model.doc.viewport ?? { x: 0, y: 0, zoom: 1 });
+  // Zoomed out below this, port labels and handles are too small to read or grab and are not drawn (studio.css).
+  const far = useFlowStore((s) => s.transform[2] < farZoom);
+  const wholePatchInView = useFlowStore(patchInView);
 
   addAtCentre.current = (type: string) => {
     const box = wrapper.current?.getBoundingClientRect();
@@ -586,6 +605,7 @@ function Canvas({ addAtCentre }: { addAtCentre: React.MutableRefObject<(type: st
     <div ref={wrapper} className="absolute inset-0" onDrop={onDrop} onDragOver={onDragOver}>
       <ReactFlow<StudioFlowNode, StudioFlowEdge>
         key={moduleId ?? ''}
+        className={far ? 'studio-far' : undefined}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -610,7 +630,9 @@ function Canvas({ addAtCentre }: { addAtCentre: React.MutableRefObject<(type: st
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
         <Controls />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={(n) => categoryColor((n as StudioFlowNode).data.category)} />
+        {/* The map shows where the view is in the patch; with the whole patch on screen it has nothing to add, and
+            redrawing it at every step of a pan there (its frame follows the view) halved the frame rate. */}
+        {!wholePatchInView && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={(n) => categoryColor((n as StudioFlowNode).data.category)} />}
       </ReactFlow>
     </div>
   );
