@@ -5,7 +5,8 @@
 //   - frame rate while panning the canvas (a pointer drag on the empty pane) and while dragging one node, counted with
 //     requestAnimationFrame in the page: frames per second and the 95th-percentile frame time;
 //   - the same two once zoomed out to fit the whole patch on screen (the "fit view" control), where every node is drawn
-//     (above 200 nodes the editor draws only the nodes in view, so the default view draws a few dozen).
+//     (above 200 nodes the editor draws only the nodes in view, so the default view draws a few dozen);
+//   - panning one zoom step in from there: part of the patch is off screen, so the minimap is drawn as well.
 // Prints a JSON result to --out and a table to stdout. Bounded: every step has a timeout.
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -157,8 +158,21 @@ for (const n of sizes) {
     const farNode = await page.locator('.react-flow__node').nth(Math.floor(all / 2)).boundingBox();
     if (!farNode) throw new Error('no node on the zoomed-out screen to drag');
     const farDragging = await framesDuring(() => dragFor({ x: farNode.x + farNode.width / 2, y: farNode.y + farNode.height / 2 }, 60));
-    results.push({ nodes: n, round, rendered, interactiveMs: markMs, wallMs, panning, dragging, zoomedOut: { rendered: all, panning: farPanning, dragging: farDragging } });
-    console.error(`[bench] ${n} nodes, round ${round + 1}: interactive ${markMs.toFixed(0)} ms, pan ${panning.fps.toFixed(1)} fps, drag ${dragging.fps.toFixed(1)} fps; zoomed out (${all} drawn): pan ${farPanning.fps.toFixed(1)} fps, drag ${farDragging.fps.toFixed(1)} fps`);
+    // One zoom step in from there: still zoomed out, but part of the patch is off screen, so the minimap shows too.
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.locator('.react-flow__controls-zoomin').click();
+    await page.waitForTimeout(1000);
+    const partly = await page.locator('.react-flow__node').count();
+    const minimap = (await page.locator('.react-flow__minimap').count()) > 0;
+    const partPane = await emptySpot();
+    if (!partPane) throw new Error('no empty spot on the pane to pan with');
+    const partPanning = await framesDuring(() => dragFor(partPane, 60));
+    results.push({
+      nodes: n, round, rendered, interactiveMs: markMs, wallMs, panning, dragging,
+      zoomedOut: { rendered: all, panning: farPanning, dragging: farDragging },
+      partlyOut: { rendered: partly, minimap, panning: partPanning },
+    });
+    console.error(`[bench] ${n} nodes, round ${round + 1}: interactive ${markMs.toFixed(0)} ms, pan ${panning.fps.toFixed(1)} fps, drag ${dragging.fps.toFixed(1)} fps; zoomed out (${all} drawn): pan ${farPanning.fps.toFixed(1)} fps, drag ${farDragging.fps.toFixed(1)} fps; one step in (${partly} drawn, minimap ${minimap ? 'shown' : 'hidden'}): pan ${partPanning.fps.toFixed(1)} fps`);
     await page.goto('about:blank'); // leaves the editor (and its pending autosave) before the patch goes
     await api(`/api/v1/patches/${patch.id}`, { method: 'DELETE' });
   }
@@ -182,6 +196,10 @@ const rows = sizes.map((n) => {
     farPanP95: median(mine.map((r) => r.zoomedOut.panning.p95FrameMs)),
     farDragFps: median(mine.map((r) => r.zoomedOut.dragging.fps)),
     farDragP95: median(mine.map((r) => r.zoomedOut.dragging.p95FrameMs)),
+    partDrawn: median(mine.map((r) => r.partlyOut.rendered)),
+    partMinimap: mine.every((r) => r.partlyOut.minimap),
+    partPanFps: median(mine.map((r) => r.partlyOut.panning.fps)),
+    partPanP95: median(mine.map((r) => r.partlyOut.panning.p95FrameMs)),
   };
 });
 if (args.out) writeFileSync(args.out, JSON.stringify({ results, rows }, null, 2));
@@ -199,5 +217,11 @@ for (const r of rows) {
   console.log(
     `| ${r.nodes} | ${r.allDrawn} | ${r.farPanFps.toFixed(1)} | ${r.farPanP95.toFixed(1)} ms | ${r.farDragFps.toFixed(1)} | ${r.farDragP95.toFixed(1)} ms |`,
   );
+}
+console.log('\nOne zoom step in from there (part of the patch off screen, the minimap shown):\n');
+console.log(`| nodes | drawn | minimap | pan fps | pan p95 frame |`);
+console.log(`|---:|---:|---|---:|---:|`);
+for (const r of rows) {
+  console.log(`| ${r.nodes} | ${r.partDrawn} | ${r.partMinimap ? 'shown' : 'not always shown'} | ${r.partPanFps.toFixed(1)} | ${r.partPanP95.toFixed(1)} ms |`);
 }
 console.log(`\nmedian of ${rounds} rounds; ${seconds} s of panning and of dragging per round; viewport 1440×900; headless Chromium (software rendering).`);
