@@ -66,4 +66,28 @@ public sealed class PrometheusExporterTests
         text.ShouldContain("queue_depth 7\n");
         text.ShouldNotContain("not_exported");
     }
+
+    [Fact]
+    public void TheSameTags_InAnyOrder_AndBoxedAnew_CountInOneSeries_AndManyTagSetsAreAllKept()
+    {
+        using var meter = new Meter("Test.TagSets." + Guid.NewGuid().ToString("N"));
+        using var exporter = new PrometheusExporter([meter.Name]);
+        var counter = meter.CreateCounter<long>("requests");
+        object status = 200;
+        counter.Add(1, new("status", status), new("route", "/a"));
+        counter.Add(1, new("route", "/a"), new("status", (object)200));
+        counter.Add(1, new("status", (object)200), new("route", "/a"));
+        counter.Add(1, new("status", (object)404), new("route", "/a"));
+        // More tag sets than an instrument remembers: every one is still counted, in its own series.
+        Parallel.For(0, 400, i => counter.Add(1, new KeyValuePair<string, object?>("user", i % 100)));
+
+        var text = exporter.Scrape();
+
+        text.ShouldContain("requests_total{route=\"/a\",status=\"200\"} 3\n");
+        text.ShouldContain("requests_total{route=\"/a\",status=\"404\"} 1\n");
+        for (var i = 0; i < 100; i++)
+        {
+            text.ShouldContain($"requests_total{{user=\"{i}\"}} 4\n");
+        }
+    }
 }

@@ -29,7 +29,7 @@ public sealed class PrometheusExporter : IDisposable
         {
             if (_meters.Contains(instrument.Meter.Name) && (instrument.Meter.Scope is null || scope is null || ReferenceEquals(instrument.Meter.Scope, scope)))
             {
-                listener.EnableMeasurementEvents(instrument);
+                listener.EnableMeasurementEvents(instrument, new Known());
             }
         };
         _listener.SetMeasurementEventCallback<double>(Record);
@@ -42,11 +42,69 @@ public sealed class PrometheusExporter : IDisposable
         _listener.Start();
     }
 
+    /// <summary>
+    /// Called for every measurement (several per database command, for instance), so the usual case allocates nothing:
+    /// each instrument keeps the tag sets it has seen with their series, and a measurement with a known tag set goes
+    /// straight to it; only a new one is formatted into labels.
+    /// </summary>
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
-        var labels = FormatLabels(tags);
-        var series = _series.GetOrAdd((instrument, labels), static key => new Series(key.Instrument));
-        series.Record(value);
+        var known = (Known)state!;
+        (known.Find(tags) ?? Add(known, instrument, tags)).Record(value);
+    }
+
+    private Series Add(Known known, Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var series = _series.GetOrAdd((instrument, FormatLabels(tags)), static key => new Series(key.Instrument));
+        known.Remember(tags, series);
+        return series;
+    }
+
+    /// <summary>An instrument's tag sets seen so far (up to <see cref="Max"/>; past that, the rest are formatted each time).</summary>
+    private sealed class Known
+    {
+        private const int Max = 64;
+        private readonly Lock _lock = new();
+        private volatile (KeyValuePair<string, object?>[] Tags, Series Series)[] _entries = [];
+
+        public Series? Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var (known, series) in _entries)
+            {
+                if (Same(known, tags))
+                {
+                    return series;
+                }
+            }
+            return null;
+        }
+
+        public void Remember(ReadOnlySpan<KeyValuePair<string, object?>> tags, Series series)
+        {
+            lock (_lock)
+            {
+                if (_entries.Length < Max && Find(tags) is null)
+                {
+                    _entries = [.. _entries, (tags.ToArray(), series)];
+                }
+            }
+        }
+
+        private static bool Same(KeyValuePair<string, object?>[] known, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (known.Length != tags.Length)
+            {
+                return false;
+            }
+            for (var i = 0; i < known.Length; i++)
+            {
+                if (!string.Equals(known[i].Key, tags[i].Key, StringComparison.Ordinal) || !Equals(known[i].Value, tags[i].Value))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /// <summary>Writes every series. Observable instruments are sampled now.</summary>
