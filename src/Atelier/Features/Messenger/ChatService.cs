@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 using Atelier.Platform;
 using Atelier.Platform.Data;
 
@@ -383,16 +385,13 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
         Guid me, Guid conversationId, string clientId, string text, Guid? replyToId, List<Guid> attachmentIds, CancellationToken ct)
     {
         // The members, and (on the sender's row) whether this clientMessageId is stored already: one round trip.
-        var rows = await db.ChatMembers.AsNoTracking().Where(m => m.ConversationId == conversationId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new
-            {
-                Member = new MemberName(m.UserId, u.DisplayName),
-                Stored = m.UserId == me
-                    ? db.ChatMessages.Where(x => x.ConversationId == conversationId && x.SenderId == me && x.ClientMessageId == clientId)
-                        .Select(x => (Guid?)x.Id).FirstOrDefault()
-                    : null,
-            }).ToListAsync(ct);
-        var members = rows.Select(r => r.Member).ToList();
+        var rows = new List<SendMember>();
+        var query = db.Database.IsNpgsql() ? SendMembersPostgres : SendMembersSqlite;
+        await foreach (var row in query(db, conversationId, me, clientId).WithCancellation(ct))
+        {
+            rows.Add(row);
+        }
+        var members = rows.Select(r => new MemberName(r.UserId, r.DisplayName)).ToList();
         var sender = members.FirstOrDefault(m => m.UserId == me);
         if (sender is null)
         {
@@ -458,6 +457,41 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
 
     private enum Insert { Stored, Duplicate, Gone }
 
+    /// <summary>A member of the conversation a message is sent to; on the sender's row, the id of a message already stored under the send's key.</summary>
+    private sealed record SendMember(Guid UserId, string DisplayName, Guid? Stored);
+
+    // Compiled once per provider (a compiled query keeps the SQL of the first database it ran on, and the tests run
+    // both in one process): the query runs on every message sent, and building it each time (EF's expression work)
+    // was most of its cost.
+    private static readonly Func<AppDb, Guid, Guid, string, IAsyncEnumerable<SendMember>> SendMembersPostgres = CompileSendMembers();
+    private static readonly Func<AppDb, Guid, Guid, string, IAsyncEnumerable<SendMember>> SendMembersSqlite = CompileSendMembers();
+
+    private static Func<AppDb, Guid, Guid, string, IAsyncEnumerable<SendMember>> CompileSendMembers() => EF.CompileAsyncQuery(
+        (AppDb db, Guid conversationId, Guid me, string clientId) => db.ChatMembers.AsNoTracking().Where(m => m.ConversationId == conversationId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new SendMember(
+                m.UserId,
+                u.DisplayName,
+                m.UserId == me
+                    ? db.ChatMessages.Where(x => x.ConversationId == conversationId && x.SenderId == me && x.ClientMessageId == clientId)
+                        .Select(x => (Guid?)x.Id).FirstOrDefault()
+                    : null)));
+
+    /// <summary>See <see cref="InsertInOneStatementAsync"/>; $1–$9: id, conversation, sender, client id, text, mentions, reply-to, created at.</summary>
+    private const string InsertInOneStatement = """
+        WITH next AS (
+            UPDATE chat_conversations SET "LastSeq" = "LastSeq" + 1, "LastActivityAt" = $8
+            WHERE "Id" = $2 RETURNING "LastSeq"),
+        stored AS (
+            INSERT INTO chat_messages ("Id", "ConversationId", "Seq", "SenderId", "ClientMessageId", "Text", "Mentions", "ReplyToId", "CreatedAt")
+            SELECT $1, $2, next."LastSeq", $3, $4, $5, $6, $7, $8
+            FROM next
+            RETURNING "Seq"),
+        mark AS (
+            UPDATE chat_members SET "ReadUpToSeq" = stored."Seq" FROM stored
+            WHERE chat_members."ConversationId" = $2 AND chat_members."UserId" = $3)
+        SELECT "Seq" FROM stored
+        """;
+
     /// <summary>
     /// PostgreSQL, a message without attachments: the next number, the message and the sender's read mark in one
     /// statement (one round trip), so the conversation's row is locked only while it runs and commits.
@@ -466,25 +500,22 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
     {
         try
         {
-            var seq = await db.Database.SqlQuery<long>($"""
-                WITH next AS (
-                    UPDATE chat_conversations SET "LastSeq" = "LastSeq" + 1, "LastActivityAt" = {m.CreatedAt}
-                    WHERE "Id" = {m.ConversationId} RETURNING "LastSeq"),
-                stored AS (
-                    INSERT INTO chat_messages ("Id", "ConversationId", "Seq", "SenderId", "ClientMessageId", "Text", "Mentions", "ReplyToId", "CreatedAt")
-                    SELECT {m.Id}, {m.ConversationId}, next."LastSeq", {m.SenderId}, {m.ClientMessageId}, {m.Text}, {m.Mentions}, {m.ReplyToId}::uuid, {m.CreatedAt}
-                    FROM next
-                    RETURNING "Seq"),
-                mark AS (
-                    UPDATE chat_members SET "ReadUpToSeq" = stored."Seq" FROM stored
-                    WHERE chat_members."ConversationId" = {m.ConversationId} AND chat_members."UserId" = {m.SenderId})
-                SELECT "Seq" AS "Value" FROM stored
-                """).ToListAsync(ct);
-            if (seq.Count == 0)
+            // A plain command on the send's open connection: EF's raw-SQL query added its query pipeline's work to every send.
+            await using var command = new NpgsqlCommand(InsertInOneStatement, (NpgsqlConnection)db.Database.GetDbConnection())
+            {
+                Parameters =
+                {
+                    new() { Value = m.Id }, new() { Value = m.ConversationId }, new() { Value = m.SenderId },
+                    new() { Value = m.ClientMessageId }, new() { Value = m.Text }, new() { Value = m.Mentions },
+                    new() { Value = (object?)m.ReplyToId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
+                    new() { Value = m.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                },
+            };
+            if (await command.ExecuteScalarAsync(ct) is not long seq)
             {
                 return Insert.Gone; // the conversation was deleted meanwhile
             }
-            m.Seq = seq[0];
+            m.Seq = seq;
             return Insert.Stored;
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
