@@ -28,7 +28,6 @@ export async function problemMessage(response: Response): Promise<string> {
   }
 }
 
-/** The bearer token: one request at a time, reused until a minute before it expires, then renewed. */
 /**
  * A fetch that sends the page's bearer token (when there is a token source) and, on a 401, renews the token and tries
  * once more: the chat's and the studio's API clients and the studio runtime's media reads share it.
@@ -63,6 +62,7 @@ export async function jsonRequest<T>(fetcher: typeof fetch, url: string, method:
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
+/** The bearer token: one request at a time, reused until a minute before it expires, then renewed. */
 export class TokenSource {
   #token: string | null = null;
   #validUntil = 0;

@@ -518,7 +518,7 @@ internal sealed class ChatService(AppDb db, ChatEvents events, ChatSendLimiter l
             m.Seq = seq;
             return Insert.Stored;
         }
-        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return Insert.Duplicate;
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Atelier.Features.Publishing;
 using Atelier.Platform.Data;
 
@@ -255,32 +256,24 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
         var now = Now;
         var current = target.Summary;
         var fold = !checkpoint && target.NewestAuthor == me && target.NewestCreatedAt is { } createdAt && now - createdAt < CoalesceWindow;
+        // Written without reading the rows: attached as they are to become, the changed columns marked for the UPDATE;
+        // the patch's Version keeps the value read, which the UPDATE checks (concurrency token).
         var patch = new Patch
         {
-            Id = current.Id, OwnerId = target.OwnerId, Name = current.Name, Slug = current.Slug, Document = "", Version = current.Version,
+            Id = current.Id, OwnerId = target.OwnerId, Slug = current.Slug, Version = current.Version, Name = name, Description = description,
+            Visibility = visibility, Document = document, NodeCount = nodeCount, UpdatedAt = now,
         };
         var row = db.Patches.Attach(patch);
-        patch.Name = name;
-        patch.Description = description;
-        patch.Visibility = visibility;
-        patch.Document = document;
-        patch.NodeCount = nodeCount;
-        patch.UpdatedAt = now;
-        foreach (var changed in (ReadOnlySpan<string>)[nameof(Patch.Name), nameof(Patch.Description), nameof(Patch.Visibility),
-                     nameof(Patch.Document), nameof(Patch.NodeCount), nameof(Patch.UpdatedAt)])
-        {
-            row.Property(changed).IsModified = true;
-        }
+        MarkModified(row, nameof(Patch.Name), nameof(Patch.Description), nameof(Patch.Visibility), nameof(Patch.Document),
+            nameof(Patch.NodeCount), nameof(Patch.UpdatedAt));
         if (fold)
         {
             // The version keeps its creation time, so a long session of autosaves still leaves a version every 10 minutes.
-            var newest = db.PatchVersions.Attach(new PatchVersion { PatchId = current.Id, Number = current.Version, Name = name, Document = "" });
-            newest.Entity.Name = name;
-            newest.Entity.Document = document;
-            newest.Entity.NodeCount = nodeCount;
-            newest.Property(v => v.Name).IsModified = true;
-            newest.Property(v => v.Document).IsModified = true;
-            newest.Property(v => v.NodeCount).IsModified = true;
+            var newest = db.PatchVersions.Attach(new PatchVersion
+            {
+                PatchId = current.Id, Number = current.Version, Name = name, Document = document, NodeCount = nodeCount,
+            });
+            MarkModified(newest, nameof(PatchVersion.Name), nameof(PatchVersion.Document), nameof(PatchVersion.NodeCount));
         }
         else
         {
@@ -295,7 +288,6 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
         catch (DbUpdateException)
         {
             // Another save took this version number (or changed the patch) first.
-            db.ChangeTracker.Clear();
             var version = await db.Patches.Where(p => p.Id == current.Id).Select(p => p.Version).SingleOrDefaultAsync(ct);
             return (null, Stale(version));
         }
@@ -314,6 +306,14 @@ internal sealed class PatchService(AppDb db, PatchValidator validator, TimeProvi
             Name = name, Description = description, Visibility = Lower(visibility), Version = patch.Version, NodeCount = nodeCount, UpdatedAt = now,
         };
         return (Detail(saved, document, me), null);
+    }
+
+    private static void MarkModified(EntityEntry entry, params ReadOnlySpan<string> properties)
+    {
+        foreach (var property in properties)
+        {
+            entry.Property(property).IsModified = true;
+        }
     }
 
     /// <summary>Versions are deleted every this many; until then the older ones are kept but not shown.</summary>
